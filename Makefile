@@ -1,0 +1,30 @@
+# Two commands on a fresh machine: `make run` and `make test`.
+SHELL := /bin/bash
+UV := $(shell command -v uv 2>/dev/null || echo "python3 -m uv")
+DATA ?=
+
+.PHONY: run test lint format bootstrap sync bench dashboard serve
+
+bootstrap:  ## install uv with pip when the machine lacks it
+	@command -v uv >/dev/null 2>&1 || python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
+
+sync: bootstrap
+	$(UV) sync --frozen
+
+run: sync  ## the product's main job on embedded defaults (synthetic data unless DATA=file)
+	$(UV) run passos demo $(if $(DATA),--data "$(DATA)",)
+
+test: sync  ## the whole suite
+	$(UV) run pytest
+
+lint: sync
+	$(UV) run ruff check .
+	$(UV) run ruff format --check .
+	$(UV) run mypy
+
+format: sync
+	$(UV) run ruff format .
+	$(UV) run ruff check --fix .
+
+bench: sync
+	$(UV) run passos bench pipeline

@@ -1,0 +1,1 @@
+"""The ``passos`` command line: the composition root that wires every package."""

@@ -1,0 +1,246 @@
+"""Data commands: demo-data, ingest, pipeline run/finish/status, accept-copy, demo."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+from cli.output import echo
+
+DEFAULT_DEMO_STUDENTS = 3000
+DEFAULT_DEMO_YEARS = "2022-2024"
+
+
+def register(subparsers: Any) -> None:
+    demo_data = subparsers.add_parser(
+        "demo-data", help="write synthetic PEDE workbooks with the real layouts and quirks"
+    )
+    demo_data.add_argument(
+        "--students",
+        type=int,
+        default=DEFAULT_DEMO_STUDENTS,
+        help="total student-years across all years",
+    )
+    demo_data.add_argument("--years", default=DEFAULT_DEMO_YEARS, help="e.g. 2022-2024")
+    demo_data.add_argument("--out", type=Path, required=True, help="output folder")
+    demo_data.add_argument("--seed", type=int, default=42)
+    demo_data.add_argument("--format", choices=("xlsx", "csv"), default="xlsx")
+    demo_data.add_argument(
+        "--split",
+        action="store_true",
+        help="one file per year (PEDE_<year>.xlsx) instead of one workbook",
+    )
+    demo_data.set_defaults(handler=cmd_demo_data)
+
+    ingest = subparsers.add_parser("ingest", help="load yearly PEDE files: landing → gold")
+    _ingest_arguments(ingest)
+    ingest.set_defaults(handler=cmd_ingest)
+
+    pipeline = subparsers.add_parser("pipeline", help="pipeline runs and their state")
+    sub = pipeline.add_subparsers(dest="pipeline_command", metavar="ACTION", required=True)
+    run = sub.add_parser("run", help="ingest files and wait for drift reports and scoring")
+    _ingest_arguments(run)
+    run.set_defaults(handler=cmd_pipeline_run)
+    finish = sub.add_parser("finish", help="finish pending drift reports and score students")
+    finish.set_defaults(handler=cmd_pipeline_finish)
+    status = sub.add_parser("status", help="years loaded, last run, flags, pending reports")
+    status.add_argument("--json", action="store_true")
+    status.set_defaults(handler=cmd_pipeline_status)
+
+    accept = subparsers.add_parser(
+        "accept-copy", help="accept a year flagged as a probable copy (its labels enter training)"
+    )
+    accept.add_argument("year", type=int)
+    accept.add_argument("--user", default=_default_user())
+    accept.set_defaults(handler=cmd_accept_copy)
+
+
+def _ingest_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("files", nargs="+", type=Path, metavar="FILE", help=".xlsx, .xls or .csv")
+    parser.add_argument("--year", type=int, help="year of a sheet whose year cannot be detected")
+    parser.add_argument(
+        "--replace",
+        action="store_true",
+        help="replace years already loaded (the old version is archived)",
+    )
+    parser.add_argument("--user", default=_default_user(), help="who is loading (audit)")
+    parser.add_argument(
+        "--wait", action="store_true", help="finish drift reports and scoring before returning"
+    )
+    parser.add_argument("--json", action="store_true", help="print the run summary as JSON")
+
+
+def _default_user() -> str:
+    return os.environ.get("USER") or "cli"
+
+
+def parse_years(text: str) -> list[int]:
+    """``2022-2024`` → [2022, 2023, 2024]; ``2022,2024`` → [2022, 2024]."""
+    from pipeline.errors import PassosError
+
+    try:
+        if "-" in text:
+            first, last = (int(part) for part in text.split("-", 1))
+            years = list(range(first, last + 1))
+        else:
+            years = [int(part) for part in text.split(",")]
+    except ValueError:
+        raise PassosError(f"Anos inválidos: '{text}'. Use por exemplo 2022-2024.") from None
+    if not years:
+        raise PassosError(f"Anos inválidos: '{text}'. Use por exemplo 2022-2024.")
+    return years
+
+
+def cmd_demo_data(args: argparse.Namespace) -> int:
+    from pipeline import synthetic
+    from pipeline.errors import PassosError
+
+    try:
+        sheets = synthetic.generate_years(args.students, parse_years(args.years), seed=args.seed)
+    except ValueError as exc:
+        raise PassosError(str(exc)) from exc
+    args.out.mkdir(parents=True, exist_ok=True)
+    if args.split or args.format == "csv":
+        paths = synthetic.write_workbooks_per_year(sheets, args.out, fmt=args.format)
+    else:
+        first, last = min(sheets), max(sheets)
+        name = f"PEDE_{first}-{last % 100:02d}.xlsx" if first != last else f"PEDE_{first}.xlsx"
+        paths = [synthetic.write_workbook(sheets, args.out / name)]
+    total = sum(len(frame) for frame in sheets.values())
+    for path in paths:
+        echo(str(path))
+    echo(f"{total} alunos-ano sintéticos em {len(paths)} arquivo(s).")
+    return 0
+
+
+def _run_ingest(args: argparse.Namespace) -> Any:
+    from config import get_settings
+    from pipeline.ingest import Upload, ingest
+
+    settings = get_settings()
+    uploads = [Upload.from_path(path) for path in args.files]
+    result = ingest(
+        uploads,
+        settings,
+        year=args.year,
+        replace=args.replace,
+        user=args.user,
+        progress=lambda _stage, message: echo(f"… {message}"),
+    )
+    return settings, result
+
+
+def _print_result(result: Any, as_json: bool) -> None:
+    if as_json:
+        echo(json.dumps(result.summary(), ensure_ascii=False, indent=1))
+        return
+    for name in result.skipped_files:
+        echo(f"'{name}' já foi carregado antes (mesmo conteúdo): nada a fazer.")
+    if not result.changed:
+        return
+    rows = result.rows
+    for year in result.years_loaded:
+        echo(
+            f"{year}: {rows['bronze'][year]} linhas lidas, {rows['silver'][year]} na camada silver, "
+            f"{rows['quarantine'][year]} em quarentena."
+        )
+    echo("gold: " + ", ".join(f"{y}: {n} alunos" for y, n in sorted(rows["gold"].items())))
+    for flag in result.flags:
+        echo(f"AVISO: {flag.detail}")
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    settings, result = _run_ingest(args)
+    _print_result(result, args.json)
+    if result.changed:
+        if args.wait or not settings.drift_in_background:
+            _finish(settings)
+        else:
+            _spawn_finisher(settings)
+    return 0
+
+
+def cmd_pipeline_run(args: argparse.Namespace) -> int:
+    settings, result = _run_ingest(args)
+    _print_result(result, args.json)
+    if result.changed:
+        _finish(settings)
+    return 0
+
+
+def cmd_pipeline_finish(_args: argparse.Namespace) -> int:
+    from config import get_settings
+
+    _finish(get_settings())
+    return 0
+
+
+def _finish(settings: Any) -> None:
+    """Drift reports for pending years, then scoring with the production model (if any)."""
+    from models.scoring import score_if_production
+
+    from pipeline.drift import run_pending_drift
+
+    for outcome in run_pending_drift(settings):
+        verdict = "DRIFT" if outcome.dataset_drift else "sem drift"
+        echo(
+            f"drift {outcome.ano}: {outcome.drift_share:.0%} das colunas ({verdict}) → {outcome.html_path}"
+        )
+    scored = score_if_production(settings)
+    if scored is not None:
+        echo(f"alunos pontuados com o modelo em produção: {scored}")
+
+
+def _spawn_finisher(settings: Any) -> None:
+    """Finish drift and scoring in a detached process so that ingest returns at once."""
+    log_path = settings.layer("reports") / "finish.log"
+    with log_path.open("ab") as log_file:
+        subprocess.Popen(  # noqa: S603 - our own CLI, fixed arguments
+            [sys.executable, "-m", "cli.main", "pipeline", "finish"],
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+            cwd=Path(__file__).resolve().parents[1],
+        )
+    echo(
+        "Relatórios de drift e pontuação em preparo em segundo plano "
+        "(acompanhe com 'passos pipeline status')."
+    )
+
+
+def cmd_pipeline_status(args: argparse.Namespace) -> int:
+    from config import get_settings
+    from pipeline.status import pipeline_status
+
+    status = pipeline_status(get_settings())
+    if args.json:
+        echo(json.dumps(status, ensure_ascii=False, indent=1, default=str))
+        return 0
+    echo(f"anos carregados: {', '.join(map(str, status['years'])) or 'nenhum'}")
+    last = status["last_run"]
+    if last:
+        echo(
+            f"última execução: {last['finished_at']} ({last['status']}, por {last['triggered_by']})"
+        )
+    for flag in status["flags"]:
+        accepted = " (aceito)" if flag["accepted"] else ""
+        echo(f"aviso {flag['ano']}: {flag['detail']}{accepted}")
+    for drift in status["drift"]:
+        share = "" if drift["drift_share"] is None else f" {drift['drift_share']:.0%}"
+        echo(f"drift {drift['ano']}: {drift['status']}{share}")
+    return 0
+
+
+def cmd_accept_copy(args: argparse.Namespace) -> int:
+    from config import get_settings
+    from pipeline.ingest import accept_copy
+
+    accept_copy(get_settings(), args.year, user=args.user)
+    echo(f"Ano {args.year} aceito: as transições {args.year - 1}→{args.year} entram no treino.")
+    return 0

@@ -1,0 +1,106 @@
+"""Typed settings for every process of the product (env prefix ``PASSOS_``)."""
+
+from __future__ import annotations
+
+import os
+from functools import cached_property
+from pathlib import Path
+
+from pydantic import Field, SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+
+LAYER_DIRS = {
+    "landing": "00_landing",
+    "bronze": "01_bronze",
+    "silver": "02_silver",
+    "gold": "03_gold",
+    "archive": "99_archive",
+    "reports": "reports",
+}
+
+
+class RiskThresholds(BaseSettings):
+    """Cut points of next-year ``Defasagem`` that define the risk classes."""
+
+    model_config = SettingsConfigDict(env_prefix="PASSOS_RISK_", extra="ignore")
+
+    critical_at_most: int = Field(-2, description="Defasagem at or below this is Critical")
+    alert_at_most: int = Field(
+        -1, description="Defasagem at or below this (above Critical) is Alert"
+    )
+
+    @model_validator(mode="after")
+    def _ordered(self) -> RiskThresholds:
+        if self.critical_at_most >= self.alert_at_most:
+            raise ValueError("critical_at_most must be below alert_at_most")
+        return self
+
+
+class Settings(BaseSettings):
+    """Everything a run needs to know; every path is anchored at ``data_dir``."""
+
+    model_config = SettingsConfigDict(env_prefix="PASSOS_", env_file=".env", extra="ignore")
+
+    data_dir: Path = Field(PROJECT_ROOT / "data", description="Where every run writes")
+    database_url: str | None = Field(None, description="SQLAlchemy URL; default SQLite in data_dir")
+    mlflow_tracking_uri: str | None = Field(
+        None, description="MLflow store; MLFLOW_TRACKING_URI wins, default SQLite in data_dir"
+    )
+    max_upload_mb: int = Field(50, ge=1, description="Largest file accepted for ingest")
+    probable_copy_share: float = Field(
+        0.95, gt=0, le=1, description="Share of unchanged Defasagem that flags a copied year"
+    )
+    quarantine_warn_share: float = Field(
+        0.05, ge=0, le=1, description="Share of quarantined rows that flags a year"
+    )
+    drift_share_alert: float = Field(
+        0.5, gt=0, le=1, description="Share of drifted columns that makes the dataset drifted"
+    )
+    drift_in_background: bool = Field(
+        True, description="Finish drift reports in a separate process after gold is published"
+    )
+    api_token: SecretStr | None = None
+    admin_token: SecretStr | None = None
+    admin_password: SecretStr | None = None
+    risk: RiskThresholds = Field(default_factory=lambda: RiskThresholds())  # noqa: PLW0108 - mypy
+
+    @model_validator(mode="after")
+    def _absolute_data_dir(self) -> Settings:
+        self.data_dir = self.data_dir.expanduser().resolve()
+        return self
+
+    def layer(self, name: str) -> Path:
+        """Folder of one medallion layer (``landing``, ``bronze``, …) under the data dir."""
+        return self.data_dir / LAYER_DIRS[name]
+
+    @cached_property
+    def db_url(self) -> str:
+        return self.database_url or f"sqlite:///{self.data_dir / 'passos.db'}"
+
+    @cached_property
+    def tracking_uri(self) -> str:
+        return (
+            os.environ.get("MLFLOW_TRACKING_URI")
+            or self.mlflow_tracking_uri
+            or f"sqlite:///{self.data_dir / 'mlflow.db'}"
+        )
+
+    @property
+    def artifacts_dir(self) -> Path:
+        return self.data_dir / "mlartifacts"
+
+    @property
+    def lock_path(self) -> Path:
+        return self.data_dir / ".pipeline.lock"
+
+    def ensure_dirs(self) -> None:
+        """Create the data dir and its layer folders (called by writers, never at import)."""
+        for name in LAYER_DIRS:
+            self.layer(name).mkdir(parents=True, exist_ok=True)
+
+
+def get_settings() -> Settings:
+    """Fresh settings from the environment (cheap; callers pass the object on)."""
+    return Settings()

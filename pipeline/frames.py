@@ -1,0 +1,20 @@
+"""Small helpers on whole frames shared by the layers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+
+def with_none(frame: pd.DataFrame) -> pd.DataFrame:
+    """Object columns where every missing value is ``None`` (what drivers and Evidently accept)."""
+    return frame.astype(object).where(frame.notna(), None)  # type: ignore[call-overload,no-any-return]
+
+
+def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """Rows as plain Python values (no numpy scalars), missing values as ``None``."""
+    return [
+        {str(k): (v.item() if hasattr(v, "item") else v) for k, v in row.items()}
+        for row in with_none(frame).to_dict(orient="records")
+    ]
