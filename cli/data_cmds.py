@@ -69,8 +69,14 @@ def _ingest_arguments(parser: argparse.ArgumentParser) -> None:
         help="replace years already loaded (the old version is archived)",
     )
     parser.add_argument("--user", default=_default_user(), help="who is loading (audit)")
-    parser.add_argument(
+    finish = parser.add_mutually_exclusive_group()
+    finish.add_argument(
         "--wait", action="store_true", help="finish drift reports and scoring before returning"
+    )
+    finish.add_argument(
+        "--defer",
+        action="store_true",
+        help="publish and return; finish later with 'passos pipeline finish'",
     )
     parser.add_argument("--json", action="store_true", help="print the run summary as JSON")
 
@@ -146,7 +152,8 @@ def _print_result(result: Any, as_json: bool) -> None:
     rows = result.rows
     for year in result.years_loaded:
         echo(
-            f"{year}: {rows['bronze'][year]} linhas lidas, {rows['silver'][year]} na camada silver, "
+            f"{year}: {rows['bronze'][year]} linhas lidas, "
+            f"{rows['silver'][year]} na camada silver, "
             f"{rows['quarantine'][year]} em quarentena."
         )
     echo("gold: " + ", ".join(f"{y}: {n} alunos" for y, n in sorted(rows["gold"].items())))
@@ -157,7 +164,7 @@ def _print_result(result: Any, as_json: bool) -> None:
 def cmd_ingest(args: argparse.Namespace) -> int:
     settings, result = _run_ingest(args)
     _print_result(result, args.json)
-    if result.changed:
+    if result.changed and not args.defer:
         if args.wait or not settings.drift_in_background:
             _finish(settings)
         else:
@@ -189,7 +196,8 @@ def _finish(settings: Any) -> None:
     for outcome in run_pending_drift(settings):
         verdict = "DRIFT" if outcome.dataset_drift else "sem drift"
         echo(
-            f"drift {outcome.ano}: {outcome.drift_share:.0%} das colunas ({verdict}) → {outcome.html_path}"
+            f"drift {outcome.ano}: {outcome.drift_share:.0%} das colunas ({verdict}) "
+            f"→ {outcome.html_path}"
         )
     scored = score_if_production(settings)
     if scored is not None:

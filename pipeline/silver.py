@@ -157,7 +157,7 @@ def parse_fase(values: pd.Series) -> pd.Series:
     parsed = pd.to_numeric(digits, errors="coerce")
     parsed = parsed.mask(text.str.startswith("alfa").fillna(False), 0)
     numeric = pd.to_numeric(
-        values.where(values.map(_is_number, na_action="ignore").fillna(False).astype(bool)),
+        values.where(values.map(_is_number).astype(bool)),
         errors="coerce",
     )
     return numeric.fillna(parsed).round().astype("Int64")
@@ -198,7 +198,7 @@ def _is_number(value: object) -> bool:
 def age_from_birth(birth: pd.Series, year: int) -> pd.Series:
     """Age in the PEDE year from a birth year (``2003``) or birth date (``6/17/2015`` or a date)."""
     numbers = pd.to_numeric(
-        birth.where(birth.map(_is_number, na_action="ignore").fillna(False).astype(bool)),
+        birth.where(birth.map(_is_number).astype(bool)),
         errors="coerce",
     )
     dates = pd.to_datetime(
@@ -243,6 +243,12 @@ def normalise_ra(values: pd.Series) -> pd.Series:
     return ("RA-" + digits).astype("string")
 
 
+def entry_year(values: pd.Series, year: int) -> pd.Series:
+    """Rule ingresso: an entry year after the PEDE year is a typo; it is dropped, not the row."""
+    entry = values.round().astype("Int64")
+    return entry.where(entry <= year)
+
+
 def clean_text(values: pd.Series) -> pd.Series:
     """Free text (turma, escola, nome) stripped; blanks are null."""
     text = values.map(lambda v: " ".join(str(v).split()), na_action="ignore").astype("string")
@@ -284,7 +290,7 @@ def to_silver(bronze: pd.DataFrame, year: int, file_name: str, sheet: str) -> Si
     birth_header = _first_header(headers, (*BIRTH_YEAR_HEADERS, *BIRTH_DATE_HEADERS))
     if birth_header is not None:
         idade = idade.fillna(age_from_birth(bronze[birth_header], year))
-    ano_ingresso = scores[c.ANO_INGRESSO].round().astype("Int64")
+    ano_ingresso = entry_year(scores[c.ANO_INGRESSO], year)
     defasagem_raw = scores[c.DEFASAGEM]
 
     frame = pd.DataFrame(

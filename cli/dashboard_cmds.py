@@ -1,0 +1,7 @@
+"""Placeholder until the dashboard issue lands."""
+
+from typing import Any
+
+
+def register(subparsers: Any) -> None:
+    return None
