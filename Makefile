@@ -12,7 +12,7 @@ sync: bootstrap
 	$(UV) sync --frozen
 
 run: sync  ## the product's main job on embedded defaults (synthetic data unless DATA=file)
-	$(UV) run passos demo $(if $(DATA),--data "$(DATA)",)
+	$(if $(DATA),PASSOS_DATA_DIR="$(CURDIR)/data/own",) $(UV) run passos demo $(if $(DATA),--data "$(abspath $(DATA))",)
 
 test: sync  ## the whole suite
 	$(UV) run pytest

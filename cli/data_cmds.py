@@ -52,6 +52,13 @@ def register(subparsers: Any) -> None:
     status.add_argument("--json", action="store_true")
     status.set_defaults(handler=cmd_pipeline_status)
 
+    demo = subparsers.add_parser(
+        "demo", help="the main job on embedded defaults: data → pipeline → model → lists"
+    )
+    demo.add_argument("--data", type=Path, help="your own PEDE file instead of synthetic data")
+    demo.add_argument("--students", type=int, default=DEFAULT_DEMO_STUDENTS)
+    demo.set_defaults(handler=cmd_demo)
+
     accept = subparsers.add_parser(
         "accept-copy", help="accept a year flagged as a probable copy (its labels enter training)"
     )
@@ -251,4 +258,39 @@ def cmd_accept_copy(args: argparse.Namespace) -> int:
 
     accept_copy(get_settings(), args.year, user=args.user)
     echo(f"Ano {args.year} aceito: as transições {args.year - 1}→{args.year} entram no treino.")
+    return 0
+
+
+DEMO_FOLDER = "demo"
+
+
+def demo_workbook(data_dir: Path, students: int) -> Path:
+    """The synthetic workbook of ``make run``, generated once per data dir (deterministic)."""
+    from pipeline import synthetic
+
+    path = data_dir / DEMO_FOLDER / f"PEDE_demo_{students}.xlsx"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        sheets = synthetic.generate_years(students, parse_years(DEFAULT_DEMO_YEARS), seed=42)
+        synthetic.write_workbook(sheets, path)
+    return path
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from config import get_settings
+    from pipeline.ingest import Upload, ingest
+
+    settings = get_settings()
+    settings.ensure_dirs()
+    source = args.data or demo_workbook(settings.data_dir, args.students)
+    echo(f"Dados: {source}" + ("" if args.data else " (sintéticos)"))
+    result = ingest(
+        [Upload.from_path(source)],
+        settings,
+        replace=args.data is not None,
+        user=_default_user(),
+        progress=lambda _stage, message: echo(f"… {message}"),
+    )
+    _print_result(result, as_json=False)
+    _finish(settings)
     return 0

@@ -75,3 +75,37 @@ def to_xlsx(sheets: dict[str, pd.DataFrame]) -> bytes:
 def workbook() -> Callable[..., bytes]:
     """Build an .xlsx in memory from {sheet name: frame}."""
     return to_xlsx
+
+
+POSTGRES_ENV = "PASSOS_TEST_POSTGRES_URL"
+
+
+@pytest.fixture
+def postgres_url() -> Iterator[str]:
+    """A fresh PostgreSQL database for one test (server URL from PASSOS_TEST_POSTGRES_URL).
+
+    Skipped on a laptop without the variable; in CI (.ci/run starts PostgreSQL) it must run.
+    """
+    import os
+    import uuid
+
+    from sqlalchemy import create_engine, text
+
+    server = os.environ.get(POSTGRES_ENV)
+    if not server:
+        if os.environ.get("CI"):
+            pytest.fail(f"{POSTGRES_ENV} is not set: .ci/run must start PostgreSQL")
+        pytest.skip(f"{POSTGRES_ENV} not set (PostgreSQL integration test)")
+    name = f"passos_test_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield server.rsplit("/", 1)[0] + "/" + name
+    finally:
+        from pipeline.store import get_engine
+
+        get_engine.cache_clear()
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
