@@ -28,3 +28,13 @@ format: sync
 
 bench: sync
 	$(UV) run passos bench pipeline
+
+.PHONY: up down
+
+up:  ## the team stack with docker compose (deploy/README.md); needs .env
+	@test -f .env || { echo "Falta o arquivo .env: copie .env.example para .env e preencha os segredos (veja deploy/README.md)." >&2; exit 1; }
+	docker compose --env-file .env up -d --build
+
+down:  ## stop the stack; the data volumes are kept
+	@test -f .env || { echo "Falta o arquivo .env (docker compose precisa dele também para parar)." >&2; exit 1; }
+	docker compose --env-file .env down
