@@ -181,11 +181,16 @@ def parse_idade(values: pd.Series) -> pd.Series:
     return as_dates.astype("Float64").fillna(numbers.astype("Float64")).round().astype("Int64")
 
 
+_PTBR_1900_DATE = re.compile(r"^\d{1,2}/\d{1,2}/1900(?: 00:00(?::00)?)?$")
+
+
 def _excel_date_days(value: object) -> float | None:
     if isinstance(value, datetime | pd.Timestamp):
         stamp = pd.Timestamp(value)
     elif isinstance(value, str) and value.startswith("1900-"):
         stamp = pd.Timestamp(value)
+    elif isinstance(value, str) and _PTBR_1900_DATE.match(value.strip()):
+        stamp = pd.Timestamp(pd.to_datetime(value.strip(), dayfirst=True))
     else:
         return None
     return float((stamp.normalize() - EXCEL_EPOCH).days) if stamp.year == 1900 else None

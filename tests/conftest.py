@@ -42,7 +42,9 @@ def sheet_2023(n: int = 40, start: int = 1, defasagem: list[int] | None = None) 
             "Pedra 2023": [["Quartzo", "Agata", "Ametista", "Topázio"][i % 4] for i in range(n)],
             "Turma": [f"{i % 4}A" for i in range(n)],
             "Nome Anonimizado": [f"Aluno-{i}" for i in range(start, start + n)],
-            "Idade": [pd.Timestamp(1900, 1, 8 + i % 6) if i % 3 == 0 else 8 + i % 6 for i in range(n)],
+            "Idade": [
+                pd.Timestamp(1900, 1, 8 + i % 6) if i % 3 == 0 else 8 + i % 6 for i in range(n)
+            ],
             "Gênero": ["Feminino" if i % 2 else "Masculino" for i in range(n)],
             "Ano ingresso": [2020 + i % 4 for i in range(n)],
             "Instituição de ensino": ["Pública" if i % 5 else "Escola Pública" for i in range(n)],

@@ -20,7 +20,9 @@ def write(tmp_path: Path, name: str, content: bytes) -> Path:
     return path
 
 
-def test_ingest_prints_summary_and_exits_zero(settings: Settings, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_ingest_prints_summary_and_exits_zero(
+    settings: Settings, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     path = write(tmp_path, "PEDE_2023.xlsx", to_xlsx({"PEDE2023": sheet_2023(30)}))
     assert main(["ingest", str(path), "--defer"]) == 0
     out = capsys.readouterr().out
@@ -29,7 +31,9 @@ def test_ingest_prints_summary_and_exits_zero(settings: Settings, tmp_path: Path
     assert "já foi carregado antes" in capsys.readouterr().out
 
 
-def test_bad_file_exits_non_zero_with_one_line_and_no_traceback(settings: Settings, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_bad_file_exits_non_zero_with_one_line_and_no_traceback(
+    settings: Settings, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     path = write(tmp_path, "PEDE_2024.xlsx", b"%PDF-1.4 not a workbook")
     assert main(["ingest", str(path)]) == 1
     err = capsys.readouterr().err
@@ -44,7 +48,9 @@ def test_debug_shows_the_exception(settings: Settings, tmp_path: Path) -> None:
         main(["--debug", "ingest", str(path)])
 
 
-def test_year_must_be_given_when_undetectable(settings: Settings, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_year_must_be_given_when_undetectable(
+    settings: Settings, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     sheet = sheet_2023(20).drop(columns=["INDE 2023", "Pedra 2023", "INDE 22"])
     path = write(tmp_path, "dados.xlsx", to_xlsx({"Planilha1": sheet}))
     assert main(["ingest", str(path), "--defer"]) == 1
@@ -52,7 +58,9 @@ def test_year_must_be_given_when_undetectable(settings: Settings, tmp_path: Path
     assert main(["ingest", str(path), "--year", "2023", "--defer"]) == 0
 
 
-def test_replace_flag_is_required_for_a_loaded_year(settings: Settings, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_replace_flag_is_required_for_a_loaded_year(
+    settings: Settings, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     first = write(tmp_path, "PEDE_2023.xlsx", to_xlsx({"PEDE2023": sheet_2023(30)}))
     second = write(tmp_path, "PEDE_2023_b.xlsx", to_xlsx({"PEDE2023": sheet_2023(31)}))
     assert main(["ingest", str(first), "--defer"]) == 0
@@ -61,7 +69,9 @@ def test_replace_flag_is_required_for_a_loaded_year(settings: Settings, tmp_path
     assert main(["ingest", str(second), "--replace", "--defer"]) == 0
 
 
-def test_status_json(settings: Settings, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_status_json(
+    settings: Settings, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     path = write(tmp_path, "PEDE_2023.xlsx", to_xlsx({"PEDE2023": sheet_2023(30)}))
     main(["ingest", str(path), "--defer"])
     capsys.readouterr()
@@ -69,7 +79,9 @@ def test_status_json(settings: Settings, tmp_path: Path, capsys: pytest.CaptureF
     assert '"years": [\n  2023\n ]' in capsys.readouterr().out
 
 
-def test_demo_data_rejects_bad_years(settings: Settings, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_demo_data_rejects_bad_years(
+    settings: Settings, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main(["demo-data", "--years", "abc", "--out", str(tmp_path)]) == 1
     assert "Anos inválidos" in capsys.readouterr().err
 
@@ -77,7 +89,9 @@ def test_demo_data_rejects_bad_years(settings: Settings, tmp_path: Path, capsys:
 def test_installed_entry_point_answers_help() -> None:
     executable = shutil.which("passos", path=str(Path(sys.executable).parent))
     assert executable is not None, "the project must install the 'passos' command"
-    done = subprocess.run([executable, "--help"], capture_output=True, text=True, check=False, timeout=60)
+    done = subprocess.run(
+        [executable, "--help"], capture_output=True, text=True, check=False, timeout=60
+    )
     assert done.returncode == 0
     for command in ("ingest", "demo-data", "pipeline"):
         assert command in done.stdout

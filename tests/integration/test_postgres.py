@@ -29,7 +29,8 @@ def pg_settings(settings: Settings, postgres_url: str, monkeypatch: pytest.Monke
 def test_pipeline_on_postgresql(pg_settings: Settings, workbook: Callable[..., bytes]) -> None:
     assert pg_settings.db_url.startswith("postgresql+psycopg://")
     upload = Upload(
-        "PEDE.xlsx", workbook({"PEDE2023": sheet_2023(60, start=1), "PEDE2024": sheet_2023(60, start=30)})
+        "PEDE.xlsx",
+        workbook({"PEDE2023": sheet_2023(60, start=1), "PEDE2024": sheet_2023(60, start=30)}),
     )
     result = ingest([upload], pg_settings)
     assert result.rows["gold"] == {2023: 60, 2024: 60}

@@ -18,9 +18,28 @@ from tests.conftest import sheet_2023
 def test_parse_snapshot_reads_value_drift_and_lists_unmeasured_columns() -> None:
     snapshot = {
         "metrics": [
-            {"config": {"type": "evidently:metric_v2:DriftedColumnsCount"}, "value": {"share": 0.5}},
-            {"config": {"type": "evidently:metric_v2:ValueDrift", "column": "iaa", "method": "wasserstein", "threshold": 0.1}, "value": 0.4},
-            {"config": {"type": "evidently:metric_v2:ValueDrift", "column": "pedra", "method": "jensenshannon", "threshold": 0.1}, "value": 0.02},
+            {
+                "config": {"type": "evidently:metric_v2:DriftedColumnsCount"},
+                "value": {"share": 0.5},
+            },
+            {
+                "config": {
+                    "type": "evidently:metric_v2:ValueDrift",
+                    "column": "iaa",
+                    "method": "wasserstein",
+                    "threshold": 0.1,
+                },
+                "value": 0.4,
+            },
+            {
+                "config": {
+                    "type": "evidently:metric_v2:ValueDrift",
+                    "column": "pedra",
+                    "method": "jensenshannon",
+                    "threshold": 0.1,
+                },
+                "value": 0.02,
+            },
         ]
     }
     columns = drift.parse_snapshot(snapshot, ["iaa", "pedra"])
@@ -32,11 +51,19 @@ def test_parse_snapshot_reads_value_drift_and_lists_unmeasured_columns() -> None
 
 
 @pytest.mark.slow
-def test_pending_drift_reports_are_finished_and_stored(settings: Settings, workbook: Callable[..., bytes]) -> None:
-    shifted = sheet_2023(80, start=1).rename(columns={"INDE 2023": "INDE 2024", "Pedra 2023": "Pedra 2024"})
+def test_pending_drift_reports_are_finished_and_stored(
+    settings: Settings, workbook: Callable[..., bytes]
+) -> None:
+    shifted = sheet_2023(80, start=1).rename(
+        columns={"INDE 2023": "INDE 2024", "Pedra 2023": "Pedra 2024"}
+    )
     shifted["IAA"] = 2.0  # a clear shift
     ingest(
-        [Upload("PEDE.xlsx", workbook({"PEDE2023": sheet_2023(80, start=50), "PEDE2024": shifted}))],
+        [
+            Upload(
+                "PEDE.xlsx", workbook({"PEDE2023": sheet_2023(80, start=50), "PEDE2024": shifted})
+            )
+        ],
         settings,
     )
     assert drift.pending_years(settings) == [2024]

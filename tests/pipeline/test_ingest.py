@@ -20,7 +20,9 @@ from pipeline.store import engine_for, ingested_files, online_features, quaranti
 from tests.conftest import sheet_2023
 
 
-def test_two_years_publish_gold_with_next_year_target(settings: Settings, workbook: Callable[..., bytes]) -> None:
+def test_two_years_publish_gold_with_next_year_target(
+    settings: Settings, workbook: Callable[..., bytes]
+) -> None:
     y1 = sheet_2023(40, start=1, defasagem=[0] * 40)
     y2 = sheet_2023(40, start=21, defasagem=[-3] * 10 + [-1] * 10 + [0] * 20)
     result = ingest([Upload("PEDE.xlsx", workbook({"PEDE2022": y1, "PEDE2023": y2}))], settings)
@@ -43,7 +45,9 @@ def test_two_years_publish_gold_with_next_year_target(settings: Settings, workbo
     assert silver[c.RA].map(type).eq(str).all()
 
 
-def test_same_content_twice_is_reported_not_ingested(settings: Settings, workbook: Callable[..., bytes]) -> None:
+def test_same_content_twice_is_reported_not_ingested(
+    settings: Settings, workbook: Callable[..., bytes]
+) -> None:
     upload = Upload("PEDE_2023.xlsx", workbook({"PEDE2023": sheet_2023(30)}))
     ingest([upload], settings)
     again = ingest([Upload("copia.xlsx", upload.content)], settings)
@@ -53,16 +57,24 @@ def test_same_content_twice_is_reported_not_ingested(settings: Settings, workboo
     assert len(list(settings.layer("landing").iterdir())) == 1
 
 
-def test_replace_keeps_previous_version_in_archive(settings: Settings, workbook: Callable[..., bytes]) -> None:
+def test_replace_keeps_previous_version_in_archive(
+    settings: Settings, workbook: Callable[..., bytes]
+) -> None:
     ingest([Upload("PEDE_2023.xlsx", workbook({"PEDE2023": sheet_2023(30)}))], settings)
     old = pd.read_parquet(silver_path(settings, 2023))
-    ingest([Upload("PEDE_2023_v2.xlsx", workbook({"PEDE2023": sheet_2023(35)}))], settings, replace=True)
+    ingest(
+        [Upload("PEDE_2023_v2.xlsx", workbook({"PEDE2023": sheet_2023(35)}))],
+        settings,
+        replace=True,
+    )
     assert len(pd.read_parquet(silver_path(settings, 2023))) == 35
     archived = list(settings.layer("archive").rglob("ano=2023.parquet"))
     assert len(archived) == 1
     pd.testing.assert_frame_equal(pd.read_parquet(archived[0]), old)
     with engine_for(settings).connect() as conn:
-        rows = conn.execute(select(ingested_files.c.file_name, ingested_files.c.superseded_at)).all()
+        rows = conn.execute(
+            select(ingested_files.c.file_name, ingested_files.c.superseded_at)
+        ).all()
     assert {r.file_name: r.superseded_at is None for r in rows} == {
         "PEDE_2023.xlsx": False,
         "PEDE_2023_v2.xlsx": True,
@@ -91,7 +103,9 @@ def test_broken_rows_go_to_quarantine_with_reason_and_the_rest_goes_on(
     assert [f.flag for f in result.flags] == ["many_quarantined"]
 
 
-def test_contract_violations_found_by_pandera_are_quarantined(settings: Settings, workbook: Callable[..., bytes]) -> None:
+def test_contract_violations_found_by_pandera_are_quarantined(
+    settings: Settings, workbook: Callable[..., bytes]
+) -> None:
     sheet = sheet_2023(30)
     sheet.loc[2, "Idade"] = 99
     plan = plan_upload(Upload("PEDE_2023.xlsx", workbook({"PEDE2023": sheet})), settings)
@@ -118,7 +132,9 @@ def test_probable_copy_is_flagged_and_kept_out_of_labels_until_accepted(
     assert flag.accepted and "coord" in flag.detail
 
 
-def test_normal_year_is_not_a_probable_copy(settings: Settings, workbook: Callable[..., bytes]) -> None:
+def test_normal_year_is_not_a_probable_copy(
+    settings: Settings, workbook: Callable[..., bytes]
+) -> None:
     ingest([Upload("PEDE_2023.xlsx", workbook({"PEDE2023": sheet_2023(40)}))], settings)
     changed = sheet_2023(40, defasagem=[(i % 3) - 1 for i in range(40)]).rename(
         columns={"INDE 2023": "INDE 2024", "Pedra 2023": "Pedra 2024"}
@@ -127,9 +143,16 @@ def test_normal_year_is_not_a_probable_copy(settings: Settings, workbook: Callab
     assert result.flags == []
 
 
-def test_online_store_holds_latest_year_per_student(settings: Settings, workbook: Callable[..., bytes]) -> None:
+def test_online_store_holds_latest_year_per_student(
+    settings: Settings, workbook: Callable[..., bytes]
+) -> None:
     ingest(
-        [Upload("PEDE.xlsx", workbook({"PEDE2022": sheet_2023(10), "PEDE2023": sheet_2023(10, start=6)}))],
+        [
+            Upload(
+                "PEDE.xlsx",
+                workbook({"PEDE2022": sheet_2023(10), "PEDE2023": sheet_2023(10, start=6)}),
+            )
+        ],
         settings,
     )
     with engine_for(settings).connect() as conn:
@@ -151,14 +174,21 @@ def test_ptbr_csv_latin1_comma_decimals(settings: Settings) -> None:
 
 def test_several_files_in_one_upload(settings: Settings, workbook: Callable[..., bytes]) -> None:
     uploads = [
-        Upload("PEDE_2022.xlsx", workbook({"Planilha1": sheet_2023(20).drop(columns=["INDE 2023", "Pedra 2023", "INDE 22"])})),
+        Upload(
+            "PEDE_2022.xlsx",
+            workbook(
+                {"Planilha1": sheet_2023(20).drop(columns=["INDE 2023", "Pedra 2023", "INDE 22"])}
+            ),
+        ),
         Upload("PEDE_2023.xlsx", workbook({"PEDE2023": sheet_2023(20)})),
     ]
     result = ingest(uploads, settings)
     assert result.years_loaded == [2022, 2023]
 
 
-def test_second_run_while_one_is_in_progress_is_refused(settings: Settings, workbook: Callable[..., bytes]) -> None:
+def test_second_run_while_one_is_in_progress_is_refused(
+    settings: Settings, workbook: Callable[..., bytes]
+) -> None:
     settings.ensure_dirs()
     holding = threading.Event()
     release = threading.Event()
@@ -178,7 +208,9 @@ def test_second_run_while_one_is_in_progress_is_refused(settings: Settings, work
         release.set()
         thread.join()
     assert not gold_path(settings).exists()
-    assert ingest([Upload("PEDE_2023.xlsx", workbook({"PEDE2023": sheet_2023(10)}))], settings).changed
+    assert ingest(
+        [Upload("PEDE_2023.xlsx", workbook({"PEDE2023": sheet_2023(10)}))], settings
+    ).changed
 
 
 def test_failed_run_is_recorded_in_status(settings: Settings) -> None:

@@ -17,7 +17,9 @@ from tests.conftest import REAL_COPY_2025, REAL_WORKBOOK, needs_real_data
 pytestmark = [needs_real_data, pytest.mark.real_data]
 
 
-def test_real_workbook_publishes_every_student_year_and_the_known_labels(settings: Settings) -> None:
+def test_real_workbook_publishes_every_student_year_and_the_known_labels(
+    settings: Settings,
+) -> None:
     result = ingest([Upload.from_path(REAL_WORKBOOK)], settings)
     assert result.rows["gold"] == {2022: 860, 2023: 1014, 2024: 1156}
     assert result.rows["quarantine"] == {2022: 0, 2023: 0, 2024: 0}
@@ -26,7 +28,11 @@ def test_real_workbook_publishes_every_student_year_and_the_known_labels(setting
     assert labelled.groupby(c.ANO).size().to_dict() == {2022: 600, 2023: 765}
     mix = labelled[labelled[c.ANO] == 2023][c.CLASSE_PROXIMO_ANO].value_counts().to_dict()
     assert mix == {c.CRITICAL: 57, c.ALERT: 251, c.EXPECTED: 457}
-    assert gold.groupby(c.ANO)[c.DEFASAGEM].mean().round(2).to_dict() == {2022: -0.94, 2023: -0.65, 2024: -0.41}
+    assert gold.groupby(c.ANO)[c.DEFASAGEM].mean().round(2).to_dict() == {
+        2022: -0.94,
+        2023: -0.65,
+        2024: -0.41,
+    }
     assert gold[c.FASE].between(0, 9).all()
     assert gold[c.PEDRA].dropna().isin(c.PEDRAS).all()
     assert gold.loc[gold[c.ANO] == 2024, c.INDE].isna().sum() == 64 + 38  # empty + INCLUIR

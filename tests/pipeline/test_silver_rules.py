@@ -12,7 +12,9 @@ from pipeline import silver
 
 
 def test_incluir_token_is_missing_not_an_error() -> None:
-    numbers, unreadable = silver.parse_number(pd.Series([7.5, "INCLUIR", " incluir ", None], dtype=object))
+    numbers, unreadable = silver.parse_number(
+        pd.Series([7.5, "INCLUIR", " incluir ", None], dtype=object)
+    )
     assert numbers.iloc[0] == 7.5
     assert numbers.iloc[1:].isna().all()
     assert not unreadable.any()
@@ -56,12 +58,17 @@ def test_fase_ideal(raw: str, expected: int) -> None:
 
 
 def test_excel_date_ages_become_years() -> None:
-    raw = pd.Series([datetime(1900, 1, 8), "1900-01-12 00:00:00", 15, "14"], dtype=object)
-    assert silver.parse_idade(raw).tolist() == [8, 12, 15, 14]
+    raw = pd.Series(
+        [datetime(1900, 1, 8), "1900-01-12 00:00:00", "09/01/1900", 15, "14"], dtype=object
+    )
+    assert silver.parse_idade(raw).tolist() == [8, 12, 9, 15, 14]
 
 
 def test_age_from_birth_year_or_us_date() -> None:
-    assert silver.age_from_birth(pd.Series([2003, "6/17/2015"], dtype=object), 2023).tolist() == [20, 8]
+    assert silver.age_from_birth(pd.Series([2003, "6/17/2015"], dtype=object), 2023).tolist() == [
+        20,
+        8,
+    ]
 
 
 @pytest.mark.parametrize(

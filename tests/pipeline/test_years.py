@@ -7,8 +7,14 @@ from pipeline.years import detect_year, year_from_headers, year_from_text
 
 @pytest.mark.parametrize(
     ("text", "expected"),
-    [("PEDE2022", 2022), ("PEDE 2023", 2023), ("PEDE_2024.xlsx", 2024), ("Planilha1", None),
-     ("PEDE_2022-24.xlsx", None), ("2022 e 2023", None)],
+    [
+        ("PEDE2022", 2022),
+        ("PEDE 2023", 2023),
+        ("PEDE_2024.xlsx", 2024),
+        ("Planilha1", None),
+        ("PEDE_2022-24.xlsx", None),
+        ("2022 e 2023", None),
+    ],
 )
 def test_year_from_text(text: str, expected: int | None) -> None:
     assert year_from_text(text) == expected
