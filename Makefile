@@ -9,7 +9,7 @@ bootstrap:  ## install uv with pip when the machine lacks it
 	@command -v uv >/dev/null 2>&1 || python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
 
 sync: bootstrap
-	$(UV) sync --frozen
+	$(UV) sync --frozen --compile-bytecode
 
 run: sync  ## the product's main job on embedded defaults (synthetic data unless DATA=file)
 	$(if $(DATA),PASSOS_DATA_DIR="$(CURDIR)/data/own",) $(UV) run passos demo $(if $(DATA),--data "$(abspath $(DATA))",)

@@ -1,7 +1,165 @@
-"""Placeholder until the models issue lands."""
+"""Model commands: train, promote, rollback, score, risk-list (heavy imports inside handlers)."""
 
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+from pathlib import Path
 from typing import Any
+
+from cli.output import echo
+
+CLASS_ALIASES = {
+    "critical": "critical",
+    "critico": "critical",
+    "crítico": "critical",
+    "alert": "alert",
+    "alerta": "alert",
+    "expected": "expected",
+    "esperado": "expected",
+}
 
 
 def register(subparsers: Any) -> None:
-    return None
+    train = subparsers.add_parser(
+        "train", help="train presets with temporal validation and log them to MLflow"
+    )
+    which = train.add_mutually_exclusive_group()
+    which.add_argument("--preset", action="append", help="preset name (repeatable)")
+    which.add_argument("--all", action="store_true", help="every preset (the default)")
+    train.set_defaults(handler=cmd_train)
+
+    promote = subparsers.add_parser(
+        "promote", help="put a model version in production (best gate-passing one by default)"
+    )
+    promote.add_argument("version", nargs="?", help="version number (default: best that passes)")
+    promote.add_argument("--reason", help="why; required to override a failed quality gate")
+    promote.add_argument("--user", default=None, help="who promotes (default: system user)")
+    promote.set_defaults(handler=cmd_promote)
+
+    rollback = subparsers.add_parser("rollback", help="go back to the previous production version")
+    rollback.add_argument("--reason", help="why")
+    rollback.add_argument("--user", default=None, help="who (default: system user)")
+    rollback.set_defaults(handler=cmd_rollback)
+
+    score = subparsers.add_parser(
+        "score", help="score every student of the latest year with the production version"
+    )
+    score.set_defaults(handler=cmd_score)
+
+    risk = subparsers.add_parser("risk-list", help="export the ranked list of students at risk")
+    risk.add_argument(
+        "--classe", default=None, help="classes to keep, e.g. critical,alert (default: all)"
+    )
+    risk.add_argument("--top", type=int, default=None, help="keep the first K students")
+    risk.add_argument("--format", choices=("csv", "xlsx"), default=None)
+    risk.add_argument("--out", type=Path, required=True, help="file to write")
+    risk.set_defaults(handler=cmd_risk_list)
+
+
+def _user(value: str | None) -> str:
+    if value:
+        return value
+    try:
+        return os.environ.get("PASSOS_USER") or getpass.getuser()
+    except (KeyError, OSError):
+        return "cli"
+
+
+def _fmt(value: float | None) -> str:
+    return "—" if value is None else f"{value:.3f}"
+
+
+def cmd_train(args: argparse.Namespace) -> int:
+    from config import get_settings
+    from models.registry import gate_verdict
+    from models.training import train_presets
+
+    results = train_presets(get_settings(), args.preset or None)
+    for r in results:
+        verdict = gate_verdict(
+            {**r.metrics, **{f"baseline_{k}": v for k, v in r.baseline.items()}},
+            r.harmful_disparities,
+        )
+        echo(
+            f"{r.preset}: versão {r.version or '—'} | teste {r.test_year} "
+            f"(treino {','.join(map(str, r.train_years))}) | macro_f1 {_fmt(r.metrics['macro_f1'])}"
+            f" | recall_critical {_fmt(r.metrics['recall_critical'])}"
+            f" | persistência {_fmt(r.baseline['macro_f1'])}/"
+            f"{_fmt(r.baseline['recall_critical'])} | {r.seconds:.1f}s | gate: {verdict.describe()}"
+        )
+    return 0
+
+
+def cmd_promote(args: argparse.Namespace) -> int:
+    from config import get_settings
+    from models.registry import promote
+
+    result = promote(get_settings(), args.version, reason=args.reason, user=_user(args.user))
+    if result.action == "unchanged":
+        echo(f"A versão {result.version} já está em produção; nada mudou.")
+        return 0
+    override = " (gate contornado com motivo)" if result.action == "override" else ""
+    echo(
+        f"Versão {result.version} em produção{override}; anterior: {result.previous or 'nenhuma'}."
+    )
+    if result.score is not None:
+        echo(_score_line(result.score))
+    return 0
+
+
+def cmd_rollback(args: argparse.Namespace) -> int:
+    from config import get_settings
+    from models.registry import rollback
+
+    result = rollback(get_settings(), reason=args.reason, user=_user(args.user))
+    echo(f"Voltou para a versão {result.version}; a versão {result.previous} ficou como anterior.")
+    if result.score is not None:
+        echo(_score_line(result.score))
+    return 0
+
+
+def _score_line(score: Any) -> str:
+    return (
+        f"{score.n_students} alunos de {score.ano} pontuados com a versão {score.model_version}: "
+        f"{score.n_critical} críticos, {score.n_alert} em alerta ({score.seconds:.1f}s)."
+    )
+
+
+def cmd_score(_args: argparse.Namespace) -> int:
+    from config import get_settings
+    from models.scoring import score_latest
+
+    echo(_score_line(score_latest(get_settings())))
+    return 0
+
+
+def parse_classes(value: str | None) -> list[str] | None:
+    """``critical,alert`` (or Portuguese ``critico,alerta``) → class codes."""
+    from models.errors import ModelsError
+
+    if not value:
+        return None
+    classes = []
+    for token in value.split(","):
+        key = token.strip().lower()
+        if key not in CLASS_ALIASES:
+            raise ModelsError(
+                f"Classe '{token.strip()}' desconhecida: use critical, alert ou expected."
+            )
+        classes.append(CLASS_ALIASES[key])
+    return classes
+
+
+def cmd_risk_list(args: argparse.Namespace) -> int:
+    from config import get_settings
+    from models.export import build_risk_list, write_export
+
+    fmt = args.format or ("xlsx" if args.out.suffix.lower() == ".xlsx" else "csv")
+    content, meta = build_risk_list(
+        get_settings(), fmt, classes=parse_classes(args.classe), top=args.top
+    )
+    path = write_export(args.out, content)
+    echo(f"Lista da versão {meta.model_version} (dados de {meta.data_year}) gravada em {path}.")
+    return 0

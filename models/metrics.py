@@ -1,0 +1,110 @@
+"""Metrics of a temporal test year: class metrics, list metrics (top-k) and calibration.
+
+Pure functions over (y_true, y_pred, probabilities) so that the numbers logged to MLflow can be
+recomputed from ``test_predictions.csv`` with the same code.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Final
+
+import numpy as np
+import pandas as pd
+from sklearn.metrics import accuracy_score, confusion_matrix, precision_recall_fscore_support
+
+from models.estimators import CLASSES, FloatArray, IntArray, encode, risk_score
+from pipeline import columns as c
+
+TOP_K: Final = (25, 50, 100)
+METRIC_NAMES: Final = (
+    "macro_f1",
+    "accuracy",
+    *(f"{kind}_{cls}" for cls in CLASSES for kind in ("recall", "precision")),
+    *(f"precision_at_{k}" for k in TOP_K),
+    "recall_critical_at_100",
+    "brier",
+)
+
+# Columns of test_predictions.csv.
+Y_TRUE: Final = "y_true"
+Y_PRED: Final = "y_pred"
+P_CRITICAL: Final = "p_critical"
+P_ALERT: Final = "p_alert"
+P_EXPECTED: Final = "p_expected"
+PROBA_COLUMNS: Final = (P_CRITICAL, P_ALERT, P_EXPECTED)
+TEST_PREDICTION_COLUMNS: Final = (c.RA, c.ANO, Y_TRUE, Y_PRED, *PROBA_COLUMNS)
+
+
+def ranking(proba: FloatArray) -> IntArray:
+    """Row order by risk (Critical-or-Alert probability), ties by P(critical), then row order."""
+    order = np.lexsort((np.arange(len(proba)), -proba[:, 0], -risk_score(proba)))
+    return order.astype(np.int64)
+
+
+def classification_metrics(
+    y_true: Sequence[str], y_pred: Sequence[str], proba: FloatArray
+) -> dict[str, float]:
+    """Every metric the issue names, on one test year."""
+    truth = encode(y_true)
+    pred = encode(y_pred)
+    precision, recall, f1, _ = precision_recall_fscore_support(
+        truth, pred, labels=[0, 1, 2], zero_division=0
+    )
+    out: dict[str, float] = {
+        "macro_f1": float(np.mean(f1)),
+        "accuracy": float(accuracy_score(truth, pred)),
+    }
+    for i, cls in enumerate(CLASSES):
+        out[f"recall_{cls}"] = float(recall[i])
+        out[f"precision_{cls}"] = float(precision[i])
+    lagging = truth <= 1  # critical or alert
+    order = ranking(proba)
+    for k in TOP_K:
+        top = order[: min(k, len(order))]
+        out[f"precision_at_{k}"] = float(lagging[top].mean()) if len(top) else 0.0
+    critical = truth == 0
+    top100 = order[: min(100, len(order))]
+    out["recall_critical_at_100"] = (
+        float(critical[top100].sum() / critical.sum()) if critical.any() else 0.0
+    )
+    onehot = np.eye(len(CLASSES))[truth]
+    out["brier"] = float(np.mean(np.sum((proba - onehot) ** 2, axis=1)))
+    return {name: out[name] for name in METRIC_NAMES}
+
+
+def metrics_from_predictions(frame: pd.DataFrame) -> dict[str, float]:
+    """Recompute the metrics from a ``test_predictions.csv`` frame."""
+    proba = frame.loc[:, list(PROBA_COLUMNS)].to_numpy(dtype=np.float64)
+    return classification_metrics(
+        frame[Y_TRUE].astype(str).tolist(), frame[Y_PRED].astype(str).tolist(), proba
+    )
+
+
+def confusion_table(y_true: Sequence[str], y_pred: Sequence[str]) -> pd.DataFrame:
+    """Counts, rows = true class, columns = predicted class."""
+    matrix = confusion_matrix(encode(y_true), encode(y_pred), labels=[0, 1, 2])
+    return pd.DataFrame(
+        matrix,
+        index=pd.Index([f"true_{k}" for k in CLASSES], name="classe"),
+        columns=[f"pred_{k}" for k in CLASSES],
+    )
+
+
+def calibration_by_decile(y_true: Sequence[str], proba: FloatArray) -> pd.DataFrame:
+    """Mean predicted risk against the observed share of Critical-or-Alert per risk decile."""
+    risk = risk_score(proba)
+    observed = (encode(y_true) <= 1).astype(float)
+    ranks = pd.Series(risk).rank(method="first")
+    deciles = pd.qcut(ranks, q=min(10, len(risk)), labels=False) + 1
+    table = (
+        pd.DataFrame({"decil": deciles, "risco_previsto": risk, "observado": observed})
+        .groupby("decil")
+        .agg(
+            n=("observado", "size"),
+            risco_previsto=("risco_previsto", "mean"),
+            observado=("observado", "mean"),
+        )
+        .reset_index()
+    )
+    return table

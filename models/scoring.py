@@ -1,0 +1,222 @@
+"""Batch scoring: every student of the latest gold year, with the production version, into
+``predictions`` (that version's rows replaced atomically), with three reasons each.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, Final
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import delete, insert, select, update
+from sqlalchemy.engine import Connection
+
+from config import Settings
+from models import tracking
+from models.dataset import load_gold
+from models.errors import NoProductionModelError, UnknownVersionError
+from models.estimators import RiskModel
+from models.explain import top_reasons
+from models.features import features_for_records, select_features
+from models.metrics import ranking
+from models.predictions import production_version
+from models.tables import MODEL_NAME, model_state, models_engine, predictions
+from pipeline import columns as c
+
+log = logging.getLogger(__name__)
+
+PRODUCTION: Final = "production"
+PREVIOUS: Final = "previous"
+
+
+@dataclass(frozen=True)
+class ScoreResult:
+    model_version: str
+    ano: int
+    n_students: int
+    n_critical: int
+    n_alert: int
+    seconds: float
+
+
+def load_model(settings: Settings, version: str) -> RiskModel:
+    """The registered model of one version (``UnknownVersionError`` if there is none)."""
+    import mlflow.sklearn
+    from mlflow.exceptions import MlflowException
+
+    mlflow_client = tracking.client(settings)
+    with tracking.store_errors(settings.tracking_uri):
+        try:
+            mlflow_client.get_model_version(MODEL_NAME, version)
+        except MlflowException as exc:
+            if exc.error_code != "RESOURCE_DOES_NOT_EXIST":
+                raise
+            known = [v.version for v in mlflow_client.search_model_versions(f"name='{MODEL_NAME}'")]
+            raise UnknownVersionError(version, sorted(known, key=int)) from exc
+        model = mlflow.sklearn.load_model(f"models:/{MODEL_NAME}/{version}")
+    if not isinstance(model, RiskModel):
+        raise UnknownVersionError(version, [])
+    return model
+
+
+def production_alias(settings: Settings) -> tuple[str | None, str | None]:
+    """(production, previous) versions from the MLflow aliases (the source of truth)."""
+    from mlflow.exceptions import MlflowException
+
+    mlflow_client = tracking.client(settings)
+    with tracking.store_errors(settings.tracking_uri):
+        try:
+            aliases = mlflow_client.get_registered_model(MODEL_NAME).aliases
+        except MlflowException as exc:
+            if exc.error_code == "RESOURCE_DOES_NOT_EXIST":
+                return None, None
+            raise
+    production, previous = aliases.get(PRODUCTION), aliases.get(PREVIOUS)
+    return (
+        None if production is None else str(production),
+        None if previous is None else str(previous),
+    )
+
+
+def predict_records(
+    model: RiskModel, records: pd.DataFrame, history: pd.DataFrame | None
+) -> pd.DataFrame:
+    """Probabilities, class, risk score, rank and reasons for silver-like records.
+
+    The same path as batch scoring, for the sidecar's ``POST /predict``: ``records`` carries
+    the data-contract columns it knows (absent ones count as missing), ``history`` earlier years.
+    """
+    features = features_for_records(records, history)
+    X = select_features(features, model.feature_names)
+    proba = model.predict_proba(X)
+    classes = model.predict(X)
+    contributions = model.risk_contributions(X)
+    instituicao = (
+        records[c.INSTITUICAO]
+        if c.INSTITUICAO in records
+        else pd.Series(pd.NA, index=records.index, dtype="string")
+    )
+    reasons = top_reasons(contributions, features, instituicao)
+    order = ranking(proba)
+    rank = np.empty(len(order), dtype=np.int64)
+    rank[order] = np.arange(1, len(order) + 1)
+    out = pd.DataFrame(
+        {
+            c.RA: records[c.RA].astype(str).to_numpy() if c.RA in records else None,
+            c.ANO: pd.to_numeric(records[c.ANO]).to_numpy() if c.ANO in records else None,
+            "p_critical": proba[:, 0],
+            "p_alert": proba[:, 1],
+            "p_expected": proba[:, 2],
+            "classe": np.asarray(classes, dtype=object),
+            "risk_score": proba[:, 0] + proba[:, 1],
+            "rank": rank,
+            "reasons": reasons,
+        },
+        index=records.index,
+    )
+    return out
+
+
+def score_frame(model: RiskModel, gold: pd.DataFrame, year: int | None = None) -> pd.DataFrame:
+    """Predictions for every student of ``year`` (latest by default), ordered by rank."""
+    year = int(gold[c.ANO].max()) if year is None else year
+    cohort = gold[gold[c.ANO] == year]
+    history = gold[gold[c.ANO] == year - 1]
+    scored = predict_records(model, cohort, history)
+    scored[c.NOME] = cohort[c.NOME].astype("string").to_numpy()
+    scored[c.FASE] = cohort[c.FASE].astype("Int64").to_numpy()
+    scored[c.TURMA] = cohort[c.TURMA].astype("string").to_numpy()
+    return scored.sort_values("rank").reset_index(drop=True)
+
+
+def _rows(version: str, scored: pd.DataFrame, at: datetime) -> list[dict[str, Any]]:
+    def text(value: Any) -> str | None:
+        return None if value is None or pd.isna(value) else str(value)
+
+    return [
+        {
+            "model_version": version,
+            "ra": str(r[c.RA]),
+            "ano": int(r[c.ANO]),
+            "nome": text(r[c.NOME]),
+            "fase": None if pd.isna(r[c.FASE]) else int(r[c.FASE]),
+            "turma": text(r[c.TURMA]),
+            "p_critical": float(r["p_critical"]),
+            "p_alert": float(r["p_alert"]),
+            "p_expected": float(r["p_expected"]),
+            "classe": str(r["classe"]),
+            "risk_score": float(r["risk_score"]),
+            "rank": int(r["rank"]),
+            "reasons": list(r["reasons"]),
+            "scored_at": at,
+        }
+        for r in scored.to_dict("records")
+    ]
+
+
+def write_predictions(conn: Connection, version: str, scored: pd.DataFrame) -> None:
+    """Replace one version's rows inside the caller's transaction."""
+    conn.execute(delete(predictions).where(predictions.c.model_version == version))
+    rows = _rows(version, scored, datetime.now(UTC))
+    if rows:
+        conn.execute(insert(predictions), rows)
+
+
+def write_state(conn: Connection, production: str | None, previous: str | None) -> None:
+    """Record the production / previous versions for fast readers."""
+    values = {
+        "production_version": production,
+        "previous_version": previous,
+        "updated_at": datetime.now(UTC),
+    }
+    exists = conn.execute(
+        select(model_state.c.model_name).where(model_state.c.model_name == MODEL_NAME)
+    ).first()
+    if exists:
+        conn.execute(update(model_state).where(model_state.c.model_name == MODEL_NAME), values)
+    else:
+        conn.execute(insert(model_state), [{"model_name": MODEL_NAME, **values}])
+
+
+def score_version(settings: Settings, version: str) -> pd.DataFrame:
+    """Score the latest year with one version, in memory (nothing written)."""
+    gold = load_gold(settings)
+    return score_frame(load_model(settings, version), gold)
+
+
+def summarize(version: str, scored: pd.DataFrame, started: float) -> ScoreResult:
+    classes = scored["classe"].value_counts()
+    return ScoreResult(
+        model_version=version,
+        ano=int(scored[c.ANO].iloc[0]) if len(scored) else 0,
+        n_students=len(scored),
+        n_critical=int(classes.get(c.CRITICAL, 0)),
+        n_alert=int(classes.get(c.ALERT, 0)),
+        seconds=time.perf_counter() - started,
+    )
+
+
+def score_latest(settings: Settings) -> ScoreResult:
+    """Score every student of the latest year with the production version (MLflow alias)."""
+    started = time.perf_counter()
+    production, previous = production_alias(settings)
+    if production is None:
+        raise NoProductionModelError()
+    scored = score_version(settings, production)
+    with models_engine(settings).begin() as conn:
+        write_predictions(conn, production, scored)
+        write_state(conn, production, previous)
+    result = summarize(production, scored, started)
+    log.info("scored %d students of %d with version %s", result.n_students, result.ano, production)
+    return result
+
+
+def score_if_production(settings: Settings) -> ScoreResult | None:
+    """Re-score after a pipeline run; a no-op (None) while no model was ever promoted."""
+    if production_version(settings) is None:
+        return None
+    return score_latest(settings)

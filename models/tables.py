@@ -1,0 +1,86 @@
+"""Tables of the models package in the product database (own ``MetaData``, created on first use).
+
+Light on purpose (SQLAlchemy only): the sidecar and the dashboard import it through
+``models.predictions`` without paying for MLflow or scikit-learn.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+from sqlalchemy import (
+    JSON,
+    Column,
+    DateTime,
+    Engine,
+    Float,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+)
+
+from config import Settings
+from pipeline.store import engine_for
+
+MODEL_NAME: Final = "passos-defasagem"  # registered model and experiment name in MLflow
+EXPERIMENT_NAME: Final = "passos-defasagem"
+
+metadata = MetaData()
+
+predictions = Table(
+    "predictions",
+    metadata,
+    Column("model_version", String(32), primary_key=True),
+    Column("ra", String(64), primary_key=True),
+    Column("ano", Integer, primary_key=True),
+    Column("nome", String(255), nullable=True),
+    Column("fase", Integer, nullable=True),
+    Column("turma", String(120), nullable=True),
+    Column("p_critical", Float, nullable=False),
+    Column("p_alert", Float, nullable=False),
+    Column("p_expected", Float, nullable=False),
+    Column("classe", String(16), nullable=False),
+    Column("risk_score", Float, nullable=False),
+    Column("rank", Integer, nullable=False),
+    Column("reasons", JSON, nullable=False),
+    Column("scored_at", DateTime(timezone=True), nullable=False),
+)
+
+model_audit = Table(
+    "model_audit",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("action", String(16), nullable=False),  # promote | rollback | override
+    Column("version", String(32), nullable=False),
+    Column("previous_version", String(32), nullable=True),
+    Column("user", String(120), nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("gate_passed", String(8), nullable=False),  # "yes" | "no"
+    Column("gate_detail", Text, nullable=False),
+    Column("at", DateTime(timezone=True), nullable=False),
+)
+
+# The production version as last promoted, so that readers need no MLflow round trip.
+# MLflow aliases stay the source of truth; scoring re-syncs this row from them.
+model_state = Table(
+    "model_state",
+    metadata,
+    Column("model_name", String(120), primary_key=True),
+    Column("production_version", String(32), nullable=True),
+    Column("previous_version", String(32), nullable=True),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+
+PREDICTION_COLUMNS: Final = tuple(col.name for col in predictions.columns)
+_created: set[str] = set()
+
+
+def models_engine(settings: Settings) -> Engine:
+    """The product database engine with the models tables created (once per process and URL)."""
+    engine = engine_for(settings)
+    if settings.db_url not in _created:
+        metadata.create_all(engine)
+        _created.add(settings.db_url)
+    return engine

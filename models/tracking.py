@@ -1,0 +1,73 @@
+"""MLflow plumbing: store checks, the experiment under the data dir, errors turned into typed ones.
+
+MLflow is imported inside the functions (never at import time of a light module), and the
+tracking URI is set per call from ``Settings`` — never at import.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from config import Settings
+from models.errors import ModelsError, TrackingStoreError
+from models.tables import EXPERIMENT_NAME
+
+if TYPE_CHECKING:
+    from mlflow import MlflowClient
+
+
+def sqlite_file(uri: str) -> Path | None:
+    """The database file of a ``sqlite:///`` URI (None for other stores)."""
+    prefix = "sqlite:///"
+    return Path(uri[len(prefix) :]) if uri.startswith(prefix) else None
+
+
+@contextmanager
+def store_errors(uri: str) -> Iterator[None]:
+    """Turn failures of the MLflow store (corrupt file, unreachable server) into one typed error."""
+    from mlflow.exceptions import MlflowException
+    from sqlalchemy.exc import SQLAlchemyError
+
+    try:
+        yield
+    except ModelsError:
+        raise
+    except (MlflowException, SQLAlchemyError, OSError) as exc:
+        detail = " ".join(str(exc).split())[:200]
+        raise TrackingStoreError(uri, detail) from exc
+
+
+def client(settings: Settings, *, create: bool = False) -> MlflowClient:
+    """A client on the configured store; refuses a missing SQLite store unless ``create``."""
+    import mlflow
+    from mlflow import MlflowClient
+
+    uri = settings.tracking_uri
+    path = sqlite_file(uri)
+    if path is not None and not create and not path.is_file():
+        raise TrackingStoreError(uri, "o arquivo do registro não existe")
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    mlflow.set_tracking_uri(uri)
+    mlflow.set_registry_uri(uri)
+    with store_errors(uri):
+        mlflow_client = MlflowClient(tracking_uri=uri, registry_uri=uri)
+        mlflow_client.search_experiments(max_results=1)  # fails fast on a corrupt store
+    return mlflow_client
+
+
+def ensure_experiment(mlflow_client: MlflowClient, settings: Settings) -> str:
+    """The experiment id, creating it with its artifacts under the data dir."""
+    with store_errors(settings.tracking_uri):
+        experiment = mlflow_client.get_experiment_by_name(EXPERIMENT_NAME)
+        if experiment is not None:
+            return str(experiment.experiment_id)
+        settings.artifacts_dir.mkdir(parents=True, exist_ok=True)
+        return str(
+            mlflow_client.create_experiment(
+                EXPERIMENT_NAME, artifact_location=settings.artifacts_dir.as_uri()
+            )
+        )
