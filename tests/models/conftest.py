@@ -11,9 +11,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from tests.models.gold_factory import FAST_PRESETS, fast_preset, synthetic_gold, write_gold
 
 from config import Settings
+from tests.models.gold_factory import FAST_PRESETS, fast_preset, synthetic_gold, write_gold
 
 
 @pytest.fixture

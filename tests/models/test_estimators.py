@@ -5,12 +5,12 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from tests.models.gold_factory import FAST_PRESETS, fast_preset, synthetic_gold
 
 from models.dataset import labelled
 from models.estimators import RiskModel, fit_with_decision, risk_score
 from models.features import build_features, feature_names, features_for_records, select_features
 from pipeline import columns as c
+from tests.models.gold_factory import FAST_PRESETS, fast_preset, synthetic_gold
 
 
 @pytest.fixture(scope="module")

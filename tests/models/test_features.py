@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from tests.models.gold_factory import synthetic_gold
 
 from models import features as f
 from pipeline import columns as c
+from tests.models.gold_factory import synthetic_gold
 
 
 def test_build_features_is_float_and_keeps_the_index() -> None:

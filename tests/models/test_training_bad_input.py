@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from tests.models.gold_factory import synthetic_gold, write_gold
 
 from config import Settings
 from models.dataset import training_data
 from models.errors import NoGoldError, NoLabelsError, NotEnoughLabelledYearsError, SingleYearError
 from models.training import train_preset
 from pipeline import columns as c
+from tests.models.gold_factory import synthetic_gold, write_gold
 
 
 def test_no_gold(settings: Settings) -> None:

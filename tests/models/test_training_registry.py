@@ -7,7 +7,6 @@ from pathlib import Path
 import mlflow
 import pandas as pd
 import pytest
-from tests.models.gold_factory import FAST_PRESETS
 from mlflow import MlflowClient
 
 from config import Settings
@@ -21,6 +20,7 @@ from models.errors import (
 from models.metrics import METRIC_NAMES, TEST_PREDICTION_COLUMNS, metrics_from_predictions
 from models.predictions import production_version, read_audit_log, read_predictions
 from models.tables import MODEL_NAME
+from tests.models.gold_factory import FAST_PRESETS
 
 PERSISTENCE = str(FAST_PRESETS.index("persistence") + 1)
 LIGHTGBM = str(FAST_PRESETS.index("lightgbm") + 1)
