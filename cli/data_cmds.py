@@ -197,7 +197,6 @@ def cmd_pipeline_finish(_args: argparse.Namespace) -> int:
 def _finish(settings: Any) -> None:
     """Drift reports for pending years, then scoring with the production model (if any)."""
     from models.scoring import score_if_production
-
     from pipeline.drift import run_pending_drift
 
     for outcome in run_pending_drift(settings):
@@ -293,4 +292,30 @@ def cmd_demo(args: argparse.Namespace) -> int:
     )
     _print_result(result, as_json=False)
     _finish(settings)
+    _ensure_production_model(settings)
     return 0
+
+
+def _ensure_production_model(settings: Any) -> None:
+    """Train every preset and promote the best gate-passing version when none is in production."""
+    from models.errors import ModelsError
+    from models.predictions import production_version
+    from models.registry import promote
+    from models.training import train_presets
+
+    current = production_version(settings)
+    if current is not None:
+        echo(f"Modelo em produção: versão {current}.")
+        return
+    echo("… Treinando os modelos (validação temporal, registrados no MLflow)")
+    for trained in train_presets(settings):
+        echo(
+            f"   {trained.preset}: macro-F1 {trained.metrics['macro_f1']:.3f}, "
+            f"recall Crítico {trained.metrics['recall_critical']:.3f} (versão {trained.version})"
+        )
+    try:
+        promoted = promote(settings, user=_default_user())
+    except ModelsError as exc:
+        echo(f"AVISO: {exc}")
+        return
+    echo(f"Versão {promoted.version} promovida para produção e alunos pontuados.")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from collections.abc import Callable, Sequence
 
@@ -39,6 +40,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
+    if not args.debug:
+        # MLflow logs every registration and pickle advice at INFO/WARNING; users see our lines.
+        os.environ.setdefault("MLFLOW_LOGGING_LEVEL", "ERROR")
     handler: Handler = args.handler
     try:
         return handler(args)
