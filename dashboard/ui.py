@@ -1,0 +1,122 @@
+"""Small UI helpers shared by the pages: the signed-in user, the error boundary, chart styling."""
+
+from __future__ import annotations
+
+import logging
+import traceback
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any, Final
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from dashboard.auth import User
+from dashboard.i18n import t
+from dashboard.ui_errors import ModelFeatureMissing
+from pipeline.errors import PassosError
+
+log = logging.getLogger(__name__)
+
+USER_KEY: Final = "auth_user"
+LAST_ERROR_KEY: Final = "_passos_last_error"  # read by the tests: no unexpected failure on a page
+CLASS_COLORS: Final = {"critical": "#c0392b", "alert": "#e67e22", "expected": "#27ae60"}
+CLASS_ORDER: Final = ("critical", "alert", "expected")
+
+
+def current_user() -> User:
+    user = st.session_state.get(USER_KEY)
+    if not isinstance(user, User):  # the router signs in before any page runs
+        raise PermissionError("not signed in")
+    return user
+
+
+def is_admin() -> bool:
+    user = st.session_state.get(USER_KEY)
+    return isinstance(user, User) and user.is_admin
+
+
+def log_failure(exc: BaseException, where: str) -> None:
+    """Log a failure by type and code location only: messages may hold a student's data."""
+    frames = "".join(traceback.format_tb(exc.__traceback__))
+    log.error("page %s failed with %s\n%s", where, type(exc).__name__, frames)
+
+
+@contextmanager
+def boundary(where: str) -> Iterator[None]:
+    """Turn any failure inside into a Portuguese message that says what to do; never a traceback.
+
+    Streamlit's own control flow (``st.rerun``, ``st.stop``, page switches) derives from
+    ``BaseException`` and passes through untouched.
+    """
+    try:
+        yield
+    except PassosError as exc:  # typed errors already say what to do, in Portuguese
+        st.error(str(exc), icon=":material/error:")
+    except ModelFeatureMissing as exc:
+        log.warning("models function missing: %s", exc.name)
+        st.info(t("common.model_feature_missing"), icon=":material/hourglass_empty:")
+    except Exception as exc:
+        log_failure(exc, where)
+        st.session_state[LAST_ERROR_KEY] = f"{where}: {type(exc).__name__}"
+        st.error(t("common.unexpected_error"), icon=":material/error:")
+
+
+def style_figure(
+    fig: go.Figure, x_title: str, y_title: str, height: int = 360, legend: str | None = None
+) -> go.Figure:
+    """Axis titles in the user's language, compact margins, consistent font."""
+    fig.update_layout(
+        xaxis_title=x_title,
+        yaxis_title=y_title,
+        height=height,
+        margin={"l": 10, "r": 10, "t": 40, "b": 10},
+        legend_title_text=legend or "",
+        separators=",." if st.session_state.get("lang", "pt") == "pt" else ".,",
+    )
+    return fig
+
+
+def chart(fig: go.Figure, key: str) -> None:
+    st.plotly_chart(fig, key=key, config={"displaylogo": False})
+
+
+def class_label(cls: Any) -> str:
+    return t(f"class.{cls}") if cls in CLASS_ORDER else str(cls)
+
+
+def next_step(key: str, **kwargs: Any) -> None:
+    """A friendly 'what to do next' box."""
+    st.info(t(key, **kwargs), icon=":material/arrow_forward:")
+
+
+def fmt_pct(value: float | None) -> str:
+    if value is None or pd.isna(value):
+        return "—"
+    text = f"{value:.0%}"
+    return text
+
+
+def fmt_num(value: float | None, digits: int = 2) -> str:
+    if value is None or pd.isna(value):
+        return "—"
+    text = f"{value:,.{digits}f}"
+    if st.session_state.get("lang", "pt") == "pt":
+        text = text.replace(",", "\0").replace(".", ",").replace("\0", ".")
+    return text
+
+
+def fmt_when(value: Any) -> str:
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return "—"
+    stamp = pd.Timestamp(value)
+    if stamp.tzinfo is None:
+        stamp = stamp.tz_localize("UTC")
+    local = stamp.tz_convert("America/Sao_Paulo")
+    return local.strftime("%d/%m/%Y %H:%M")
+
+
+def csv_bytes(frame: pd.DataFrame) -> bytes:
+    """CSV as a pt-BR Excel opens it: ``;`` separator, comma decimals, UTF-8 with BOM."""
+    return frame.to_csv(index=False, sep=";", decimal=",").encode("utf-8-sig")

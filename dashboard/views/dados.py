@@ -1,0 +1,318 @@
+"""Dados: upload yearly files, preview what they become, process them, and the history."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any, Final
+
+import pandas as pd
+import streamlit as st
+from streamlit.runtime.uploaded_file_manager import UploadedFile
+
+from config import Settings
+from dashboard import audit, data, modelapi, ui
+from dashboard.auth import User
+from dashboard.i18n import t
+from pipeline.errors import PassosError
+from pipeline.ingest import Upload, accept_copy, ingest
+from pipeline.quality import PROBABLE_COPY
+from pipeline.state import load_state
+
+RESULT_KEY: Final = "dados_last_result"
+UPLOADER_GEN: Final = "dados_uploader_gen"
+# Share of the bar reached when each stage starts (the pipeline reports its stage names).
+STAGES: Final = {
+    "landing": 0.05,
+    "bronze": 0.15,
+    "silver": 0.25,
+    "gold": 0.45,
+    "publish": 0.6,
+    "drift": 0.7,
+    "scoring": 0.9,
+}
+
+
+def render() -> None:
+    cfg = data.settings()
+    ver = data.versions(cfg)
+    user = ui.current_user()
+    st.title(t("dados.title"))
+    _last_result(cfg)
+    st.caption(t("dados.limit", mb=cfg.max_upload_mb))
+    generation = st.session_state.setdefault(UPLOADER_GEN, 0)
+    files = st.file_uploader(
+        t("dados.uploader"),
+        type=["xlsx", "xls", "csv"],
+        accept_multiple_files=True,
+        key=f"dados_files_{generation}",
+        max_upload_size=cfg.max_upload_mb,
+        help=t("dados.uploader_help"),
+    )
+    if files:
+        _preview_and_process(cfg, user, list(files))
+    _flags(cfg, ver, user)
+    _history(cfg, ver)
+
+
+def _preview_and_process(cfg: Settings, user: User, files: list[UploadedFile]) -> None:
+    state = load_state(cfg)
+    previews = []
+    years_by_file: dict[str, int] = {}
+    for file in files:
+        content = file.getvalue()
+        preview = data.preview(file.name, content, None, cfg.max_upload_mb, state.content_hashes)
+        if preview.needs_year:
+            year = _ask_year(preview)
+            if year is not None:
+                years_by_file[file.name] = year
+                preview = data.preview(
+                    file.name, content, year, cfg.max_upload_mb, state.content_hashes
+                )
+        previews.append((file, preview))
+        _show_preview(preview)
+
+    errors = [p for _, p in previews if p.error]
+    new_years = sorted({y for _, p in previews if not p.already_ingested for y in p.years})
+    to_replace = sorted(set(new_years) & state.loaded_years)
+    confirmed = True
+    if to_replace:
+        listed = ", ".join(map(str, to_replace))
+        st.warning(t("dados.replace_warning", years=listed), icon=":material/warning:")
+        confirmed = st.checkbox(t("dados.replace_confirm", years=listed), key="dados_replace")
+    if errors:
+        st.error(t("dados.fix_errors"), icon=":material/block:")
+    nothing_new = not new_years
+    if nothing_new and not errors:
+        st.info(t("dados.nothing_new"))
+    disabled = bool(errors) or nothing_new or not confirmed
+    if st.button(t("dados.process"), key="dados_process", type="primary", disabled=disabled):
+        uploads = [Upload(f.name, f.getvalue()) for f, p in previews if not p.already_ingested]
+        _process(cfg, user, uploads, years_by_file, replace=bool(to_replace))
+
+
+def _ask_year(preview: data.FilePreview) -> int | None:
+    st.warning(preview.error or "", icon=":material/event:")
+    this_year = date.today().year
+    return st.selectbox(
+        t("dados.year_select", name=preview.name),
+        options=list(range(this_year + 1, 2015, -1)),
+        index=None,
+        placeholder=t("dados.year_placeholder"),
+        key=f"dados_year_{preview.content_hash[:12]}",
+    )
+
+
+def _show_preview(preview: data.FilePreview) -> None:
+    size_mb = preview.size / 1_000_000
+    header = t("dados.preview_header", name=preview.name, size=f"{size_mb:.1f}")
+    with st.container(border=True):
+        st.markdown(f"**{header}**")
+        if preview.already_ingested:
+            st.info(t("dados.already_ingested"), icon=":material/content_copy:")
+            return
+        if preview.error:
+            if not preview.needs_year:
+                st.error(preview.error, icon=":material/error:")
+            return
+        for sheet in preview.sheets:
+            _show_sheet(preview, sheet)
+
+
+def _show_sheet(preview: data.FilePreview, sheet: data.SheetPreview) -> None:
+    quarantined = len(sheet.quarantine)
+    st.write(
+        t(
+            "dados.sheet_line",
+            sheet=sheet.sheet,
+            year=sheet.year,
+            rows=sheet.rows,
+            kept=sheet.silver_rows,
+            quarantined=quarantined,
+        )
+    )
+    key = f"{preview.content_hash[:10]}_{sheet.year}"
+    with st.expander(t("dados.mapping_title", sheet=sheet.sheet)):
+        mapping = pd.DataFrame(
+            {
+                t("dados.col_standard"): list(sheet.mapping),
+                t("dados.col_source"): [v or t("dados.not_found") for v in sheet.mapping.values()],
+            }
+        )
+        st.dataframe(mapping, hide_index=True, key=f"dados_mapping_{key}")
+        if sheet.ignored_headers:
+            st.caption(t("dados.ignored", headers=", ".join(sheet.ignored_headers)))
+    if quarantined:
+        with st.expander(t("dados.quarantine_title", n=quarantined)):
+            st.dataframe(
+                _quarantine_labels(sheet.quarantine), hide_index=True, key=f"dados_q_{key}"
+            )
+
+
+def _quarantine_labels(frame: pd.DataFrame) -> pd.DataFrame:
+    return frame.rename(
+        columns={
+            "ano": t("col.ano"),
+            "source_file": t("col.file"),
+            "source_sheet": t("col.sheet"),
+            "source_row": t("col.source_row"),
+            "ra": t("col.ra"),
+            "reason": t("col.reason"),
+        }
+    )
+
+
+def _process(
+    cfg: Settings,
+    user: User,
+    uploads: list[Upload],
+    years_by_file: dict[str, int],
+    *,
+    replace: bool,
+) -> None:
+    with st.status(t("dados.processing"), expanded=True) as box:
+        bar = st.progress(0.0, text=t("dados.stage_start"))
+
+        def progress(stage: str, message: str) -> None:
+            bar.progress(STAGES.get(stage, 0.5), text=message)
+
+        try:
+            result = ingest(
+                uploads,
+                cfg,
+                years_by_file=years_by_file,
+                replace=replace,
+                user=user.username,
+                progress=progress,
+            )
+        except PassosError as exc:
+            box.update(label=t("dados.failed"), state="error")
+            st.error(str(exc), icon=":material/error:")
+            return
+        audit.record(
+            cfg,
+            user.username,
+            audit.UPLOAD,
+            files=[u.name for u in uploads],
+            years=result.years_loaded,
+            replace=replace,
+            run_id=result.run_id,
+        )
+        drift_note = _finish(cfg, bar, result.drift_pending)
+        bar.progress(1.0, text=t("dados.stage_done"))
+        box.update(label=t("dados.done"), state="complete", expanded=False)
+    summary: dict[str, Any] = result.summary()
+    summary["flag_details"] = [f.detail for f in result.flags]
+    summary["drift_note"] = drift_note
+    st.session_state[RESULT_KEY] = summary
+    st.session_state[UPLOADER_GEN] = st.session_state.get(UPLOADER_GEN, 0) + 1
+    st.rerun()
+
+
+def _finish(cfg: Settings, bar: Any, pending: list[int]) -> str | None:
+    """Drift reports and scoring after gold is published; a failure here keeps the new data."""
+    from pipeline.drift import run_pending_drift
+
+    note = None
+    if pending:
+        bar.progress(STAGES["drift"], text=t("dados.stage_drift"))
+        try:
+            run_pending_drift(cfg)
+        except Exception as exc:  # the data is published; the report can be finished later
+            ui.log_failure(exc, "dados.drift")
+            note = "dados.drift_later"
+    bar.progress(STAGES["scoring"], text=t("dados.stage_scoring"))
+    try:
+        modelapi.score_if_production(cfg)
+    except ui.ModelFeatureMissing:
+        note = note or None
+    except PassosError as exc:
+        st.warning(str(exc))
+    return note
+
+
+def _last_result(cfg: Settings) -> None:
+    summary = st.session_state.get(RESULT_KEY)
+    if not summary:
+        return
+    with st.container(border=True):
+        st.success(t("dados.summary_title"), icon=":material/check_circle:")
+        for name in summary["skipped_files"]:
+            st.info(t("dados.skipped", name=name))
+        rows = summary["rows"]
+        if rows:
+            layers = ["bronze", "silver", "quarantine", "gold"]
+            years = sorted({y for layer in layers for y in rows.get(layer, {})})
+            table = pd.DataFrame(
+                {
+                    t("col.ano"): years,
+                    **{
+                        t(f"layer.{layer}"): [rows.get(layer, {}).get(y) for y in years]
+                        for layer in layers
+                    },
+                }
+            )
+            st.dataframe(table, hide_index=True, key="dados_summary_rows")
+        for detail in summary.get("flag_details", []):
+            st.warning(detail, icon=":material/warning:")
+        if summary.get("drift_note"):
+            st.info(t(summary["drift_note"]))
+        q = data.quarantine_rows(cfg, summary["run_id"])
+        if not q.empty:
+            st.download_button(
+                t("dados.download_quarantine", n=len(q)),
+                data=ui.csv_bytes(_quarantine_labels(q)),
+                file_name=f"quarentena_{summary['run_id'][:8]}.csv",
+                mime="text/csv",
+                key="dados_download_quarantine",
+                on_click="ignore",
+            )
+        if st.button(t("dados.summary_close"), key="dados_summary_close"):
+            st.session_state.pop(RESULT_KEY, None)
+            st.rerun()
+
+
+def _flags(cfg: Settings, ver: data.Versions, user: User) -> None:
+    status = data.status_for(cfg, ver)
+    open_copies = [
+        f for f in status.get("flags", []) if f["flag"] == PROBABLE_COPY and not f["accepted"]
+    ]
+    for flag in open_copies:
+        with st.container(border=True):
+            st.warning(flag["detail"], icon=":material/content_copy:")
+            if user.is_admin and st.button(
+                t("dados.accept_copy", year=flag["ano"]), key=f"dados_accept_{flag['ano']}"
+            ):
+                accept_copy(cfg, int(flag["ano"]), user.username)
+                audit.record(cfg, user.username, audit.ACCEPT_COPY, year=int(flag["ano"]))
+                st.rerun()
+
+
+def _history(cfg: Settings, ver: data.Versions) -> None:
+    st.subheader(t("dados.history_title"))
+    history = data.history(cfg.db_url, ver.data)
+    if history.empty:
+        ui.next_step("dados.history_empty")
+        return
+    table = pd.DataFrame(
+        {
+            t("col.ano"): history["ano"],
+            t("col.file"): history["file_name"],
+            t("col.sheet"): history["sheet"],
+            t("col.rows_read"): history["rows_bronze"],
+            t("col.rows_kept"): history["rows_silver"],
+            t("col.rows_quarantined"): history["rows_quarantined"],
+            t("col.hash"): history["content_hash"].str[:12],
+            t("col.who"): history["ingested_by"],
+            t("col.when"): history["ingested_at"].map(ui.fmt_when),
+            t("col.current"): history["superseded_at"].isna(),
+        }
+    )
+    st.dataframe(
+        table,
+        hide_index=True,
+        key="dados_history",
+        column_config={t("col.current"): st.column_config.CheckboxColumn()},
+    )
+
+
+render()

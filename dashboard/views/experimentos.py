@@ -1,0 +1,253 @@
+"""Experimentos: MLflow runs side by side (metrics, classes, confusion, top-k, audit)."""
+
+from __future__ import annotations
+
+from typing import Final
+
+import numpy as np
+import pandas as pd
+import plotly.express as px
+import streamlit as st
+
+from config import Settings
+from dashboard import audit, data, modelapi, ui
+from dashboard.i18n import t
+
+HEADLINE: Final = (
+    "macro_f1",
+    "recall_critical",
+    "precision_critical",
+    "recall_alert",
+    "precision_at_25",
+    "precision_at_100",
+    "recall_critical_at_100",
+    "brier",
+    "baseline_macro_f1",
+)
+PER_CLASS: Final = tuple(
+    f"{kind}_{cls}" for cls in ("critical", "alert", "expected") for kind in ("recall", "precision")
+)
+FLAGGED: Final = ("critical", "alert")
+
+
+def render() -> None:
+    cfg = data.settings()
+    ver = data.versions(cfg)
+    st.title(t("exp.title"))
+    if cfg.tracking_uri.startswith(("http://", "https://")):
+        st.link_button(t("exp.mlflow_ui"), cfg.tracking_uri, icon=":material/open_in_new:")
+    if ui.is_admin():
+        _train(cfg)
+    if not modelapi.tracking_ready(cfg):
+        ui.next_step("exp.none")
+        return
+    runs = data.runs(str(cfg.data_dir), cfg.db_url, data.tracking_key(cfg, ver))
+    if runs.empty:
+        ui.next_step("exp.none")
+        return
+    _runs_table(runs)
+    labels = {r.run_id: _run_label(r) for r in runs.itertuples()}
+    default = runs.sort_values("macro_f1", ascending=False)["run_id"].head(2).tolist()
+    chosen = st.multiselect(
+        t("exp.compare"),
+        options=list(labels),
+        default=default,
+        format_func=labels.__getitem__,
+        key="exp_compare",
+    )
+    if len(chosen) < 2:
+        st.info(t("exp.pick_two"))
+        if not chosen:
+            return
+    picked = runs.set_index("run_id").loc[chosen]
+    picked["label"] = [labels[r] for r in chosen]
+    _metric_bars(picked)
+    _per_class(picked)
+    preds = {
+        run_id: data.run_csv(str(cfg.data_dir), cfg.db_url, run_id, modelapi.TEST_PREDICTIONS)
+        for run_id in chosen
+    }
+    _confusions(picked, preds)
+    _top_k(picked, preds)
+    _calibration(picked, preds)
+    _group_audit(cfg, picked)
+
+
+def _run_label(run: object) -> str:
+    version = getattr(run, "version", None)
+    suffix = f" · v{version}" if isinstance(version, str) and version else ""
+    return f"{getattr(run, 'preset', '')} ({str(getattr(run, 'run_id', ''))[:6]}){suffix}"
+
+
+def _runs_table(runs: pd.DataFrame) -> None:
+    shown = [m for m in HEADLINE if m in runs.columns]
+    table = runs[["preset", "estimator", "test_year", "version", "start_time", *shown]].copy()
+    table["start_time"] = table["start_time"].map(ui.fmt_when)
+    config = {m: st.column_config.NumberColumn(t(f"metric.{m}"), format="%.3f") for m in shown}
+    config |= {
+        "preset": st.column_config.TextColumn(t("exp.preset")),
+        "estimator": st.column_config.TextColumn(t("exp.estimator")),
+        "test_year": st.column_config.TextColumn(t("exp.test_year")),
+        "version": st.column_config.TextColumn(t("exp.version")),
+        "start_time": st.column_config.TextColumn(t("col.when")),
+    }
+    st.dataframe(table, hide_index=True, key="exp_runs", column_config=config)
+
+
+def _metric_bars(picked: pd.DataFrame) -> None:
+    shown = [m for m in HEADLINE if m in picked.columns and m != "brier"]
+    long = picked.melt(id_vars="label", value_vars=shown, var_name="m", value_name="v")
+    long["m"] = long["m"].map(lambda m: t(f"metric.{m}"))
+    fig = px.bar(long, x="m", y="v", color="label", barmode="group", title=t("exp.metrics_title"))
+    fig.update_yaxes(range=[0, 1])
+    ui.chart(
+        ui.style_figure(fig, t("axis.metric"), t("axis.value"), legend=t("exp.run")),
+        "exp_chart_metrics",
+    )
+
+
+def _per_class(picked: pd.DataFrame) -> None:
+    shown = [m for m in PER_CLASS if m in picked.columns]
+    long = picked.melt(id_vars="label", value_vars=shown, var_name="m", value_name="v")
+    long["tipo"] = long["m"].str.split("_").str[0].map(lambda k: t(f"exp.{k}"))
+    long["classe"] = long["m"].str.split("_").str[1].map(ui.class_label)
+    fig = px.bar(
+        long,
+        x="classe",
+        y="v",
+        color="label",
+        facet_col="tipo",
+        barmode="group",
+        title=t("exp.per_class_title"),
+    )
+    fig.for_each_annotation(lambda a: a.update(text=a.text.split("=")[-1]))
+    fig.update_yaxes(range=[0, 1])
+    ui.chart(
+        ui.style_figure(fig, t("axis.class"), t("axis.value"), legend=t("exp.run")),
+        "exp_chart_class",
+    )
+
+
+def _confusions(picked: pd.DataFrame, preds: dict[str, pd.DataFrame]) -> None:
+    st.subheader(t("exp.confusion_title"))
+    order = list(ui.CLASS_ORDER)
+    labels = [ui.class_label(k) for k in order]
+    cols = st.columns(min(len(picked), 3))
+    for i, (run_id, row) in enumerate(picked.iterrows()):
+        frame = preds.get(str(run_id), pd.DataFrame())
+        if frame.empty:
+            continue
+        table = pd.crosstab(frame["y_true"], frame["y_pred"]).reindex(
+            index=order, columns=order, fill_value=0
+        )
+        fig = px.imshow(
+            table.to_numpy(), x=labels, y=labels, text_auto=True, color_continuous_scale="Blues"
+        )
+        fig.update_layout(title=str(row["label"]), coloraxis_showscale=False)
+        with cols[i % len(cols)]:
+            ui.chart(
+                ui.style_figure(fig, t("axis.predicted"), t("axis.real"), height=320),
+                f"exp_chart_cm_{run_id}",
+            )
+
+
+def precision_at_k(frame: pd.DataFrame) -> pd.DataFrame:
+    """Share of Critical-or-Alert among the top-k by risk, for every k."""
+    risk = frame["p_critical"] + frame["p_alert"]
+    ordered = frame.assign(risk=risk).sort_values(["risk", "p_critical"], ascending=False)
+    hits = ordered["y_true"].isin(FLAGGED).to_numpy().cumsum()
+    k = np.arange(1, len(ordered) + 1)
+    return pd.DataFrame({"k": k, "precision": hits / k})
+
+
+def _top_k(picked: pd.DataFrame, preds: dict[str, pd.DataFrame]) -> None:
+    curves = [
+        precision_at_k(preds[str(run_id)]).assign(label=row["label"])
+        for run_id, row in picked.iterrows()
+        if not preds.get(str(run_id), pd.DataFrame()).empty
+    ]
+    if not curves:
+        return
+    frame = pd.concat(curves)
+    frame = frame[frame["k"] <= 300]
+    fig = px.line(frame, x="k", y="precision", color="label", title=t("exp.topk_title"))
+    fig.update_yaxes(range=[0, 1.05], tickformat=".0%")
+    ui.chart(
+        ui.style_figure(fig, t("axis.k"), t("axis.precision"), legend=t("exp.run")),
+        "exp_chart_topk",
+    )
+
+
+def _calibration(picked: pd.DataFrame, preds: dict[str, pd.DataFrame]) -> None:
+    rows = []
+    for run_id, row in picked.iterrows():
+        frame = preds.get(str(run_id), pd.DataFrame())
+        if frame.empty:
+            continue
+        risk = frame["p_critical"] + frame["p_alert"]
+        decile = pd.qcut(risk.rank(method="first"), q=min(10, len(frame)), labels=False) + 1
+        grouped = (
+            pd.DataFrame({"d": decile, "pred": risk, "obs": frame["y_true"].isin(FLAGGED)})
+            .groupby("d")
+            .mean()
+            .reset_index()
+        )
+        rows.append(grouped.assign(label=row["label"]))
+    if not rows:
+        return
+    frame = pd.concat(rows)
+    fig = px.line(
+        frame, x="pred", y="obs", color="label", markers=True, title=t("exp.calibration_title")
+    )
+    fig.add_shape(type="line", x0=0, y0=0, x1=1, y1=1, line={"dash": "dash", "color": "gray"})
+    fig.update_xaxes(range=[0, 1], tickformat=".0%")
+    fig.update_yaxes(range=[0, 1], tickformat=".0%")
+    ui.chart(
+        ui.style_figure(
+            fig, t("axis.predicted_risk"), t("axis.observed_share"), legend=t("exp.run")
+        ),
+        "exp_chart_calibration",
+    )
+
+
+def _group_audit(cfg: Settings, picked: pd.DataFrame) -> None:
+    st.subheader(t("exp.audit_title"))
+    st.caption(t("exp.audit_caption"))
+    for run_id, row in picked.iterrows():
+        table = data.run_csv(str(cfg.data_dir), cfg.db_url, str(run_id), modelapi.GROUP_AUDIT)
+        if table.empty:
+            continue
+        with st.expander(str(row["label"])):
+            st.dataframe(table, hide_index=True, key=f"exp_audit_{run_id}")
+
+
+def _train(cfg: Settings) -> None:
+    with st.expander(t("exp.train_title"), icon=":material/model_training:"):
+        try:
+            options = modelapi.presets()
+        except ui.ModelFeatureMissing:
+            st.info(t("common.model_feature_missing"))
+            return
+        chosen = st.multiselect(
+            t("exp.train_presets"), options, default=options, key="exp_train_presets"
+        )
+        if not st.button(
+            t("exp.train_button"), key="exp_train", type="primary", disabled=not chosen
+        ):
+            return
+        user = ui.current_user().username
+        bar = st.progress(0.0, text=t("exp.training_start"))
+        done = []
+        for i, preset in enumerate(chosen):
+            bar.progress(
+                i / len(chosen), text=t("exp.training", preset=preset, i=i + 1, n=len(chosen))
+            )
+            result = modelapi.train(cfg, preset)
+            done.append(getattr(result, "version", None))
+        bar.progress(1.0, text=t("exp.training_done"))
+        audit.record(cfg, user, audit.TRAIN, presets=list(chosen), versions=[v for v in done if v])
+        st.session_state["tracking_bump"] = st.session_state.get("tracking_bump", 0) + 1
+        st.success(t("exp.trained", n=len(chosen)))
+
+
+render()

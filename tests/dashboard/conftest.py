@@ -1,0 +1,119 @@
+"""Dashboard fixtures: a data dir with synthetic PEDE years, trained models and one in production.
+
+Built once per test session (ingest, drift, two quick presets, promotion) and shared read-only
+by the page tests; tests that change things (upload, promotion) work on their own copy.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from config import Settings
+
+APP = Path(__file__).resolve().parents[2] / "dashboard" / "app.py"
+PAGES = (
+    "inicio",
+    "dados",
+    "drift",
+    "experimentos",
+    "modelos",
+    "risco",
+    "aluno",
+    "acompanhamento",
+)
+ADMIN_PASSWORD = "senha-de-teste-123"
+FAST_PRESETS = ("persistence", "logistic_regression")
+
+
+def build_product_data(
+    data_dir: Path, students: int = 600, *, with_drift: bool = False
+) -> Settings:
+    """Synthetic 2022–2024 through the pipeline, drift, two presets trained, one promoted."""
+    from models.registry import promote
+    from models.training import train_presets
+    from pipeline import synthetic
+    from pipeline.drift import run_pending_drift
+    from pipeline.ingest import Upload, ingest
+
+    settings = Settings(data_dir=data_dir, drift_in_background=False)
+    sheets = synthetic.generate_years(students, [2022, 2023, 2024], seed=7)
+    workbook = synthetic.write_workbook(sheets, data_dir.parent / "PEDE_2022-24.xlsx")
+    ingest([Upload.from_path(workbook)], settings, user="fixture")
+    if with_drift:  # Evidently costs seconds to import: only the tests that need it
+        run_pending_drift(settings)
+    train_presets(settings, list(FAST_PRESETS))
+    promote(settings, "2", reason="fixture: lista para os testes do painel", user="fixture")
+    return settings
+
+
+@pytest.fixture(scope="session")
+def product_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("product")
+    build_product_data(root / "data")
+    return root / "data"
+
+
+def _use(monkeypatch: pytest.MonkeyPatch, data_dir: Path) -> Settings:
+    monkeypatch.setenv("PASSOS_DATA_DIR", str(data_dir))
+    monkeypatch.delenv("PASSOS_DATABASE_URL", raising=False)
+    monkeypatch.delenv("MLFLOW_TRACKING_URI", raising=False)
+    monkeypatch.setenv("PASSOS_DRIFT_IN_BACKGROUND", "false")
+    monkeypatch.setenv("PASSOS_ADMIN_PASSWORD", ADMIN_PASSWORD)
+    return Settings()
+
+
+@pytest.fixture
+def product(product_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Settings:
+    """The shared data dir (read-only use)."""
+    return _use(monkeypatch, product_dir)
+
+
+@pytest.fixture
+def product_copy(
+    product_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Settings]:
+    """A private copy of the shared data dir for tests that promote, upload or revert."""
+    target = tmp_path / "data"
+    shutil.copytree(product_dir, target)
+    yield _use(monkeypatch, target)
+
+
+@pytest.fixture
+def empty(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Settings:
+    """A fresh data dir: nothing loaded, no model."""
+    return _use(monkeypatch, tmp_path / "data")
+
+
+@pytest.fixture
+def app() -> Callable[..., AppTest]:
+    """An AppTest of the dashboard, signed in with ``role`` (or not signed in when None)."""
+    from dashboard import ui
+    from dashboard.auth import User
+
+    def make(role: str | None = "admin", user: str = "tester") -> AppTest:
+        at = AppTest.from_file(str(APP), default_timeout=120)
+        if role is not None:
+            at.session_state[ui.USER_KEY] = User(user, role)  # type: ignore[arg-type]
+        return at
+
+    return make
+
+
+def open_page(at: AppTest, page: str) -> AppTest:
+    """Run the router once, then the page (AppTest needs a first run before switching)."""
+    at.run()
+    return at.switch_page(f"views/{page}.py").run()
+
+
+def assert_clean(at: AppTest) -> None:
+    """No exception element and no failure caught by the page's error boundary."""
+    from dashboard import ui
+
+    assert not at.exception, [e.value for e in at.exception]
+    last = at.session_state[ui.LAST_ERROR_KEY] if ui.LAST_ERROR_KEY in at.session_state else None
+    assert last is None, last
