@@ -60,11 +60,17 @@ def client(settings: Settings, *, create: bool = False) -> MlflowClient:
 
 
 def ensure_experiment(mlflow_client: MlflowClient, settings: Settings) -> str:
-    """The experiment id, creating it with its artifacts under the data dir."""
+    """The experiment id, creating it with its artifacts under the data dir.
+
+    A tracking server (``http(s)://``) keeps its own artifact store, served through it; only a
+    local store (SQLite, a folder) gets its artifacts under the data dir.
+    """
     with store_errors(settings.tracking_uri):
         experiment = mlflow_client.get_experiment_by_name(EXPERIMENT_NAME)
         if experiment is not None:
             return str(experiment.experiment_id)
+        if settings.tracking_uri.startswith(("http://", "https://")):
+            return str(mlflow_client.create_experiment(EXPERIMENT_NAME))
         settings.artifacts_dir.mkdir(parents=True, exist_ok=True)
         return str(
             mlflow_client.create_experiment(

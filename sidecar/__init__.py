@@ -1,0 +1,1 @@
+"""Sidecar HTTP service: the production predictions, model info, reload and metrics."""

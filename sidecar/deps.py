@@ -1,0 +1,46 @@
+"""Typed dependencies of the routes: the services built in the lifespan, behind access checks."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from sidecar.auth import BearerAccess, Role, check_access
+from sidecar.metrics import Metrics
+from sidecar.services import PredictionService, StatusService
+from sidecar.settings import SidecarSettings
+
+
+@dataclass(frozen=True, slots=True)
+class Services:
+    """What the routes use, built in the app's lifespan."""
+
+    predictions: PredictionService
+    status: StatusService
+    metrics: Metrics
+    options: SidecarSettings
+
+
+async def get_services(request: Request) -> Services:
+    """The services of public routes (``/health``, ``/metrics``)."""
+    services: Services = request.app.state.services
+    return services
+
+
+class ServicesFor(BearerAccess):
+    """The services, once the bearer token grants ``need`` (401/403 otherwise)."""
+
+    async def __call__(self, request: Request) -> Services:  # type: ignore[override]
+        check_access(request, await self.credentials(request), self.need)
+        services: Services = request.app.state.services
+        return services
+
+
+read_access = ServicesFor(Role.READER)
+admin_access = ServicesFor(Role.ADMIN)
+
+PublicServices = Annotated[Services, Depends(get_services)]
+ReadServices = Annotated[Services, Depends(read_access)]
+AdminServices = Annotated[Services, Depends(admin_access)]

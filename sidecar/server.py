@@ -1,0 +1,67 @@
+"""Run the sidecar with uvicorn: one worker, no access log with paths, loopback in dev mode."""
+
+from __future__ import annotations
+
+import logging
+
+from config import Settings
+from pipeline.errors import PassosError
+from sidecar.settings import SidecarSettings, is_loopback
+
+logger = logging.getLogger(__name__)
+SERVICE_LOGGERS = ("sidecar", "uvicorn.error")
+
+
+class InsecureBindError(PassosError):
+    """``--insecure-dev`` asked to listen beyond this machine."""
+
+    def __init__(self, host: str) -> None:
+        super().__init__(
+            f"--insecure-dev só escuta nesta máquina (127.0.0.1), não em '{host}'. Para servir "
+            "na rede, defina PASSOS_API_TOKEN e PASSOS_ADMIN_TOKEN e rode sem --insecure-dev."
+        )
+
+
+def serve(
+    settings: Settings,
+    *,
+    host: str | None = None,
+    port: int | None = None,
+    insecure_dev: bool = False,
+    sidecar_settings: SidecarSettings | None = None,
+) -> None:
+    """Build the app (refusing without tokens) and run it until interrupted."""
+    import uvicorn
+    from prometheus_client import disable_created_metrics
+
+    from sidecar.app import create_app
+
+    disable_created_metrics()  # type: ignore[no-untyped-call]  # *_created doubles the scrape
+    for name in SERVICE_LOGGERS:  # a service logs its start, reloads and requests (no RA)
+        service_logger = logging.getLogger(name)
+        if service_logger.getEffectiveLevel() > logging.INFO:
+            service_logger.setLevel(logging.INFO)
+
+    options = sidecar_settings or SidecarSettings()
+    bind_host = host or options.sidecar_host
+    bind_port = port or options.sidecar_port
+    if insecure_dev and not is_loopback(bind_host):
+        raise InsecureBindError(bind_host)
+    app = create_app(settings, sidecar_settings=options, insecure_dev=insecure_dev)
+    if app.state.token_policy.open_access:
+        logger.warning(
+            "MODO INSEGURO (--insecure-dev): sem tokens, qualquer programa desta máquina lê as "
+            "previsões. Só em %s; nunca use assim em produção.",
+            bind_host,
+        )
+    uvicorn.run(
+        app,
+        host=bind_host,
+        port=bind_port,
+        workers=1,
+        access_log=False,  # its lines carry the concrete path, i.e. the RA
+        log_config=None,  # keep the logging configured by the entry point
+        server_header=False,
+        proxy_headers=False,
+        timeout_graceful_shutdown=5,
+    )
