@@ -6,6 +6,7 @@ tracking URI is set per call from ``Settings`` — never at import.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -40,9 +41,30 @@ def store_errors(uri: str) -> Iterator[None]:
         raise TrackingStoreError(uri, detail) from exc
 
 
+MLFLOW_URI_VARIABLES = ("MLFLOW_TRACKING_URI", "MLFLOW_REGISTRY_URI")
+
+
+def _point_mlflow_at(uri: str) -> None:
+    """Set MLflow's process-wide URIs without leaking them into the environment.
+
+    MLflow also exports the URI as ``MLFLOW_TRACKING_URI``; since ``Settings`` honours that
+    variable, the export would make every later ``Settings`` of this process (another data dir,
+    the next test) silently use this store.
+    """
+    import mlflow
+
+    saved = {name: os.environ.get(name) for name in MLFLOW_URI_VARIABLES}
+    mlflow.set_tracking_uri(uri)
+    mlflow.set_registry_uri(uri)
+    for name, value in saved.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
+
+
 def client(settings: Settings, *, create: bool = False) -> MlflowClient:
     """A client on the configured store; refuses a missing SQLite store unless ``create``."""
-    import mlflow
     from mlflow import MlflowClient
 
     uri = settings.tracking_uri
@@ -51,8 +73,7 @@ def client(settings: Settings, *, create: bool = False) -> MlflowClient:
         raise TrackingStoreError(uri, "o arquivo do registro não existe")
     if path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
-    mlflow.set_tracking_uri(uri)
-    mlflow.set_registry_uri(uri)
+    _point_mlflow_at(uri)
     with store_errors(uri):
         mlflow_client = MlflowClient(tracking_uri=uri, registry_uri=uri)
         mlflow_client.search_experiments(max_results=1)  # fails fast on a corrupt store

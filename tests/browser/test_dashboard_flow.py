@@ -1,11 +1,13 @@
 """End to end in Debian's chromium: sign in, upload, process, risk list, export, promote, student.
 
-Saves a screenshot of every page into docs/screenshots/ and prints how long the Risco and Início
-pages take to show their content after navigation (warm), for the README.
+Saves a screenshot of every page (into docs/screenshots/ when PASSOS_UPDATE_SCREENSHOTS=1, the
+README's pictures; otherwise into the build folder, so a test run leaves the tree clean) and
+prints how long the Risco and Início pages take to show their content after navigation (warm).
 """
 
 from __future__ import annotations
 
+import os
 import time
 from pathlib import Path
 
@@ -14,7 +16,11 @@ import pytest
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, PASSWORD, ROOT, Dashboard
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.timeout(420)]
-SHOTS = ROOT / "docs" / "screenshots"
+SHOTS = (
+    ROOT / "docs" / "screenshots"
+    if os.environ.get("PASSOS_UPDATE_SCREENSHOTS") == "1"
+    else ROOT / "build" / "screenshots"
+)
 TIMEOUT_MS = 120_000
 
 

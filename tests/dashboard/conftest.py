@@ -73,12 +73,22 @@ def product(product_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Settings:
     return _use(monkeypatch, product_dir)
 
 
+def _checkpoint_sqlite(data_dir: Path) -> None:
+    """Fold each SQLite write-ahead log into its database so that a file copy is complete."""
+    import sqlite3
+
+    for path in data_dir.glob("*.db"):
+        with sqlite3.connect(path) as conn:
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+
 @pytest.fixture
 def product_copy(
     product_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> Iterator[Settings]:
     """A private copy of the shared data dir for tests that promote, upload or revert."""
     target = tmp_path / "data"
+    _checkpoint_sqlite(product_dir)
     shutil.copytree(product_dir, target)
     yield _use(monkeypatch, target)
 

@@ -123,3 +123,19 @@ def test_missing_and_corrupt_store_are_clear_errors(settings: Settings, tmp_path
     (settings.data_dir / "mlflow.db").write_bytes(b"this is not a database" * 50)
     with pytest.raises(TrackingStoreError, match="não pôde ser usado"):
         registry.promote(settings, user="ana")
+
+
+def test_using_one_store_does_not_redirect_later_settings(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """MLflow exports its URI to the environment; our Settings must not pick that up."""
+    import os
+
+    from models import tracking
+
+    monkeypatch.delenv("MLFLOW_TRACKING_URI", raising=False)
+    first = Settings(data_dir=tmp_path / "a")
+    tracking.client(first, create=True)
+    assert "MLFLOW_TRACKING_URI" not in os.environ
+    second = Settings(data_dir=tmp_path / "b")
+    assert second.tracking_uri == f"sqlite:///{tmp_path / 'b' / 'mlflow.db'}"
