@@ -84,6 +84,17 @@ POSTGRES_ENV = "PASSOS_TEST_POSTGRES_URL"
 
 @pytest.fixture
 def postgres_url() -> Iterator[str]:
+    """One fresh database on the PostgreSQL server (see ``postgres_database``)."""
+    yield from postgres_database()
+
+
+@pytest.fixture
+def postgres_mlflow_url() -> Iterator[str]:
+    """A second fresh database on the same server, for the MLflow backend store."""
+    yield from postgres_database()
+
+
+def postgres_database() -> Iterator[str]:
     """A fresh PostgreSQL database for one test (server URL from PASSOS_TEST_POSTGRES_URL).
 
     Skipped on a laptop without the variable; in CI (.ci/run starts PostgreSQL) it must run.

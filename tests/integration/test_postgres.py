@@ -1,4 +1,8 @@
-"""The whole flow on PostgreSQL (the docker-compose path), started by .ci/run on loopback."""
+"""The whole flow on PostgreSQL (the docker-compose path), started by .ci/run on loopback.
+
+Product database and MLflow backend store both on the PostgreSQL server: ingest the workbook,
+train, promote, score, then query the sidecar.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +11,8 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from fastapi.testclient import TestClient
+from pydantic import SecretStr
 from sqlalchemy import select
 
 from config import Settings
@@ -16,16 +22,23 @@ from pipeline.ingest import Upload, ingest
 from pipeline.state import gold_path
 from pipeline.status import pipeline_status
 from pipeline.store import engine_for, online_features
-from tests.conftest import sheet_2023
+from tests.conftest import REAL_WORKBOOK, sheet_2023
+
+pytestmark = pytest.mark.slow
+TOKEN = "token-de-leitura-de-teste"
 
 
 @pytest.fixture
-def pg_settings(settings: Settings, postgres_url: str, monkeypatch: pytest.MonkeyPatch) -> Settings:
+def pg_settings(
+    settings: Settings, postgres_url: str, postgres_mlflow_url: str, monkeypatch: pytest.MonkeyPatch
+) -> Settings:
     monkeypatch.setenv("PASSOS_DATABASE_URL", postgres_url)
+    monkeypatch.setenv("MLFLOW_TRACKING_URI", postgres_mlflow_url)
+    monkeypatch.setenv("PASSOS_API_TOKEN", TOKEN)
+    monkeypatch.setenv("PASSOS_ADMIN_TOKEN", TOKEN + "-admin")
     return Settings()
 
 
-@pytest.mark.slow
 def test_pipeline_on_postgresql(pg_settings: Settings, workbook: Callable[..., bytes]) -> None:
     assert pg_settings.db_url.startswith("postgresql+psycopg://")
     upload = Upload(
@@ -42,3 +55,55 @@ def test_pipeline_on_postgresql(pg_settings: Settings, workbook: Callable[..., b
     assert [o.ano for o in run_pending_drift(pg_settings)] == [2024]
     assert pipeline_status(pg_settings)["drift"][0]["status"] == "done"
     assert Path(pipeline_status(pg_settings)["drift"][0]["html_path"]).exists()
+
+
+def _workbook_path(tmp_path: Path) -> Path:
+    """The real workbook when available, else a synthetic one with the same layouts."""
+    if REAL_WORKBOOK.exists():
+        return REAL_WORKBOOK
+    from pipeline import synthetic
+
+    sheets = synthetic.generate_years(900, [2022, 2023, 2024], seed=3)
+    return synthetic.write_workbook(sheets, tmp_path / "PEDE_2022-24.xlsx")
+
+
+def test_ingest_train_promote_score_and_serve_on_postgresql(
+    pg_settings: Settings, tmp_path: Path
+) -> None:
+    from models.predictions import production_version, read_predictions
+    from models.registry import list_versions, promote
+    from models.training import train_preset
+    from sidecar.app import create_app
+    from sidecar.settings import SidecarSettings
+    from tests.sidecar.conftest import wait_for_model
+
+    assert pg_settings.tracking_uri.startswith("postgresql+psycopg://")
+    ingest([Upload.from_path(_workbook_path(tmp_path))], pg_settings)
+    trained = [train_preset(pg_settings, name) for name in ("persistence", "logistic_regression")]
+    assert {t.version for t in trained} == {"1", "2"}
+    assert {v.version for v in list_versions(pg_settings)} == {"1", "2"}
+    promoted = promote(pg_settings, "2", reason="teste de integração", user="ci")
+    assert production_version(pg_settings) == "2" == promoted.version
+    predictions = read_predictions(pg_settings)
+    latest = int(pd.read_parquet(gold_path(pg_settings))[c.ANO].max())
+    assert len(predictions) == int((pd.read_parquet(gold_path(pg_settings))[c.ANO] == latest).sum())
+    assert predictions["rank"].tolist() == list(range(1, len(predictions) + 1))
+
+    pg_settings = pg_settings.model_copy(
+        update={"api_token": SecretStr(TOKEN), "admin_token": SecretStr(TOKEN + "-admin")}
+    )
+    app = create_app(pg_settings, sidecar_settings=SidecarSettings(reload_interval_s=0.5))
+    with TestClient(app) as client:
+        wait_for_model(app.state.services.predictions, seconds=120)
+        headers = {"Authorization": f"Bearer {TOKEN}"}
+        assert client.get("/health").status_code == 200
+        first = predictions.iloc[0]
+        answer = client.get(f"/predict/{first['ra']}", headers=headers)
+        assert answer.status_code == 200
+        body = answer.json()
+        assert (body["ra"], body["rank"], body["model_version"]) == (first["ra"], 1, "2")
+        top = client.get("/risk-list?classe=critical,alert&top=10", headers=headers).json()
+        expected = predictions[predictions["classe"].isin(["critical", "alert"])].head(10)
+        assert top["model_version"] == "2"
+        assert [row["ra"] for row in top["students"]] == expected["ra"].tolist()
+        assert client.get("/predict/RA-999999", headers=headers).status_code == 404
