@@ -57,6 +57,11 @@ def register(subparsers: Any) -> None:
     )
     demo.add_argument("--data", type=Path, help="your own PEDE file instead of synthetic data")
     demo.add_argument("--students", type=int, default=DEFAULT_DEMO_STUDENTS)
+    demo.add_argument(
+        "--no-serve",
+        action="store_true",
+        help="stop after the data and model; no sidecar/dashboard",
+    )
     demo.set_defaults(handler=cmd_demo)
 
     accept = subparsers.add_parser(
@@ -293,7 +298,41 @@ def cmd_demo(args: argparse.Namespace) -> int:
     _print_result(result, as_json=False)
     _finish(settings)
     _ensure_production_model(settings)
+    if not args.no_serve:
+        _serve_sidecar_and_dashboard(settings)
     return 0
+
+
+def _serve_sidecar_and_dashboard(settings: Any) -> None:
+    """The sidecar in a child process and the dashboard in this one, until Ctrl+C."""
+    from cli.dashboard_cmds import cmd_dashboard
+
+    secure = settings.api_token is not None and settings.admin_token is not None
+    command = [sys.executable, "-m", "cli.main", "serve", "--host", "127.0.0.1", "--port", "8000"]
+    if not secure:
+        command.append("--insecure-dev")
+        echo(
+            "AVISO: PASSOS_API_TOKEN/PASSOS_ADMIN_TOKEN não definidos: a API roda sem token "
+            "(--insecure-dev), só nesta máquina (127.0.0.1)."
+        )
+    log_path = settings.layer("reports") / "sidecar.log"
+    with log_path.open("ab") as log_file:
+        sidecar = subprocess.Popen(  # noqa: S603 - our own CLI, fixed arguments
+            command,
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            cwd=Path(__file__).resolve().parents[1],
+        )
+    echo(f"API (sidecar) em http://127.0.0.1:8000/docs (log: {log_path})")
+    try:
+        cmd_dashboard(argparse.Namespace(host="127.0.0.1", port=8501))
+    finally:
+        sidecar.terminate()
+        try:
+            sidecar.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            sidecar.kill()
 
 
 def _ensure_production_model(settings: Any) -> None:
