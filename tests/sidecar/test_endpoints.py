@@ -313,3 +313,16 @@ def test_model_failing_at_first_start_still_serves_predictions(
     record = {"ano": 2024, "fase": 1, "defasagem": 0}
     scored = client.post("/predict", headers=READ, json={"students": [record]})
     assert scored.status_code == 500 and "versão 1" in scored.json()["detail"]
+
+
+def test_api_allowed_values_are_the_silver_contract_values() -> None:
+    """The API's Literal types repeat the contract for OpenAPI; they must never drift from it."""
+    from typing import get_args
+
+    from pipeline import columns as c
+    from sidecar import schemas
+
+    assert get_args(schemas.Classe) == c.CLASSES
+    assert get_args(schemas.Pedra) == c.PEDRAS
+    assert get_args(schemas.Genero) == c.GENEROS
+    assert get_args(schemas.Instituicao) == c.INSTITUICOES
