@@ -42,18 +42,16 @@ def cmd_bench_pipeline(args: argparse.Namespace) -> int:
 
 
 def cmd_bench_models(_args: argparse.Namespace) -> int:
-    from models.bench import run_models_bench
-
     from config import get_settings
+    from models.bench import run_models_bench
 
     echo(json.dumps(run_models_bench(get_settings()), indent=1, default=str))
     return 0
 
 
 def cmd_bench_sidecar(args: argparse.Namespace) -> int:
-    from sidecar.bench import run_sidecar_bench
-
     from config import get_settings
+    from sidecar.bench import run_sidecar_bench
 
     report = run_sidecar_bench(get_settings(), seconds=args.seconds, connections=args.connections)
     echo(json.dumps(report, indent=1, default=str))
