@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 import pandas as pd
 
@@ -13,8 +13,5 @@ def with_none(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    """Rows as plain Python values (no numpy scalars), missing values as ``None``."""
-    return [
-        {str(k): (v.item() if hasattr(v, "item") else v) for k, v in row.items()}
-        for row in with_none(frame).to_dict(orient="records")
-    ]
+    """Rows as plain Python values (``astype(object)`` unboxes numpy), missing as ``None``."""
+    return cast(list[dict[str, Any]], with_none(frame).to_dict(orient="records"))

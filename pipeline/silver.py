@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -103,6 +104,16 @@ def fold(text: object) -> str:
     return " ".join(plain.casefold().split())
 
 
+def per_distinct(values: pd.Series, func: Callable[[Any], Any]) -> pd.Series:
+    """``func`` on a whole column, computed once per distinct value (PEDE columns repeat a lot)."""
+    distinct = values.dropna().unique()
+    return values.map(dict(zip(distinct, map(func, distinct), strict=True)))
+
+
+def fold_values(values: pd.Series) -> pd.Series:
+    return per_distinct(values, fold)
+
+
 def map_headers(headers: Iterable[object], year: int) -> dict[str, str | None]:
     """Standard column → source header (or None when the sheet has no such column)."""
     by_folded: dict[str, str] = {}
@@ -152,7 +163,7 @@ _FASE_TEXT = re.compile(r"^(?:fase\s*)?(\d)\s*[a-z]?$")
 
 def parse_fase(values: pd.Series) -> pd.Series:
     """Rule fase: ``ALFA``→0, ``FASE 3``→3, ``7E``→7 (digit + class letter), integers as is."""
-    text = values.map(fold, na_action="ignore").astype("string")
+    text = values.pipe(fold_values).astype("string")
     digits = text.str.extract(_FASE_TEXT, expand=False)
     parsed = pd.to_numeric(digits, errors="coerce")
     parsed = parsed.mask(text.str.startswith("alfa").fillna(False), 0)
@@ -168,7 +179,7 @@ _FASE_IDEAL_TEXT = re.compile(r"^(?:fase\s*)?(\d)")
 
 def parse_fase_ideal(values: pd.Series) -> pd.Series:
     """Rule fase ideal: ``ALFA  (2º e 3º ano)``→0, ``Fase 8 (Universitários)``→8."""
-    text = values.map(fold, na_action="ignore").astype("string")
+    text = values.pipe(fold_values).astype("string")
     parsed = pd.to_numeric(text.str.extract(_FASE_IDEAL_TEXT, expand=False), errors="coerce")
     parsed = parsed.mask(text.str.startswith("alfa").fillna(False), 0)
     return parsed.round().astype("Int64")
@@ -215,17 +226,17 @@ def age_from_birth(birth: pd.Series, year: int) -> pd.Series:
 
 def parse_genero(values: pd.Series) -> pd.Series:
     """Rule gênero: ``Menina``/``Feminino`` → F, ``Menino``/``Masculino`` → M."""
-    return values.map(fold, na_action="ignore").map(GENERO_SPELLINGS).astype("string")
+    return values.pipe(fold_values).map(GENERO_SPELLINGS).astype("string")
 
 
 def normalise_pedra(values: pd.Series) -> pd.Series:
     """Rule pedra: ``Agata``→``Ágata``, ``INCLUIR``→null, case and spaces ignored."""
-    return values.map(fold, na_action="ignore").map(PEDRA_SPELLINGS).astype("string")
+    return values.pipe(fold_values).map(PEDRA_SPELLINGS).astype("string")
 
 
 def normalise_instituicao(values: pd.Series) -> pd.Series:
     """Rule instituição: the 12+ spellings fold into a small set of categories."""
-    folded = values.map(fold, na_action="ignore").astype("string")
+    folded = values.pipe(fold_values).astype("string")
     result = pd.Series(pd.NA, index=values.index, dtype="string")
     for needle, category in reversed(INSTITUICAO_RULES):
         result = result.mask(folded.str.contains(needle, regex=False).fillna(False), category)
@@ -241,7 +252,7 @@ def normalise_ra(values: pd.Series) -> pd.Series:
         lambda v: str(int(v)) if _is_number(v) and float(v).is_integer() else str(v),
         na_action="ignore",
     )
-    folded = text.map(fold, na_action="ignore").astype("string")
+    folded = text.pipe(fold_values).astype("string")
     digits = folded.str.extract(_RA_TEXT, expand=False).fillna(
         folded.where(folded.str.fullmatch(r"\d+").fillna(False))
     )
@@ -256,7 +267,7 @@ def entry_year(values: pd.Series, year: int) -> pd.Series:
 
 def clean_text(values: pd.Series) -> pd.Series:
     """Free text (turma, escola, nome) stripped; blanks are null."""
-    text = values.map(lambda v: " ".join(str(v).split()), na_action="ignore").astype("string")
+    text = per_distinct(values, lambda v: " ".join(str(v).split())).astype("string")
     return text.mask(text.eq(""))
 
 
