@@ -201,7 +201,8 @@ def cmd_pipeline_finish(_args: argparse.Namespace) -> int:
 
 def _finish(settings: Any) -> None:
     """Drift reports for pending years, then scoring with the production model (if any)."""
-    from models.scoring import score_if_production
+    from cli.model_cmds import score_line
+    from models.predictions import production_version
     from pipeline.drift import run_pending_drift
 
     for outcome in run_pending_drift(settings):
@@ -210,9 +211,11 @@ def _finish(settings: Any) -> None:
             f"drift {outcome.ano}: {outcome.drift_share:.0%} das colunas ({verdict}) "
             f"→ {outcome.html_path}"
         )
-    scored = score_if_production(settings)
-    if scored is not None:
-        echo(f"alunos pontuados com o modelo em produção: {scored}")
+    if production_version(settings) is None:
+        return
+    from models.scoring import score_latest  # scikit-learn & co. only when there is a model
+
+    echo(score_line(score_latest(settings)))
 
 
 def _spawn_finisher(settings: Any) -> None:

@@ -105,7 +105,7 @@ def cmd_promote(args: argparse.Namespace) -> int:
         f"Versão {result.version} em produção{override}; anterior: {result.previous or 'nenhuma'}."
     )
     if result.score is not None:
-        echo(_score_line(result.score))
+        echo(score_line(result.score))
     return 0
 
 
@@ -116,11 +116,12 @@ def cmd_rollback(args: argparse.Namespace) -> int:
     result = rollback(get_settings(), reason=args.reason, user=_user(args.user))
     echo(f"Voltou para a versão {result.version}; a versão {result.previous} ficou como anterior.")
     if result.score is not None:
-        echo(_score_line(result.score))
+        echo(score_line(result.score))
     return 0
 
 
-def _score_line(score: Any) -> str:
+def score_line(score: Any) -> str:
+    """One line on a scoring run for the terminal."""
     return (
         f"{score.n_students} alunos de {score.ano} pontuados com a versão {score.model_version}: "
         f"{score.n_critical} críticos, {score.n_alert} em alerta ({score.seconds:.1f}s)."
@@ -131,7 +132,7 @@ def cmd_score(_args: argparse.Namespace) -> int:
     from config import get_settings
     from models.scoring import score_latest
 
-    echo(_score_line(score_latest(get_settings())))
+    echo(score_line(score_latest(get_settings())))
     return 0
 
 
