@@ -220,3 +220,24 @@ def test_failed_run_is_recorded_in_status(settings: Settings) -> None:
     assert status["years"] == []
     assert status["last_run"]["status"] == "failed"
     assert "vazio" in status["last_run"]["summary"]["error"]
+
+
+def test_legacy_xls_workbook(settings: Settings) -> None:
+    import io
+
+    import xlwt  # dev dependency: writes the old binary Excel format
+
+    frame = sheet_2023(12).drop(columns=["Idade"])
+    book = xlwt.Workbook()
+    sheet = book.add_sheet("PEDE2023")
+    for col, header in enumerate(frame.columns):
+        sheet.write(0, col, header)
+        for row, value in enumerate(frame[header], start=1):
+            if not pd.isna(value):
+                sheet.write(row, col, value)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    result = ingest([Upload("PEDE_2023.xls", buffer.getvalue())], settings)
+    assert result.rows["silver"] == {2023: 12}
+    silver = pd.read_parquet(silver_path(settings, 2023))
+    assert silver[c.FASE].tolist()[:4] == [0, 1, 2, 3]
