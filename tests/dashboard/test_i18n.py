@@ -8,6 +8,8 @@ import string
 from pathlib import Path
 
 from dashboard.i18n import CATALOG, t
+from pipeline import columns as c
+from tests.dashboard.conftest import PAGES
 
 DASHBOARD = Path(__file__).resolve().parents[2] / "dashboard"
 KEY = re.compile(r"^[a-z_]+\.[a-z_0-9]+$")
@@ -48,19 +50,9 @@ def test_both_languages_have_the_same_placeholders() -> None:
 
 def test_dynamic_keys_exist() -> None:
     for prefix, values in {
-        "class": ("critical", "alert", "expected"),
+        "class": c.CLASSES,
         "role": ("coordenador", "admin"),
-        "nav": (
-            "inicio",
-            "dados",
-            "drift",
-            "experimentos",
-            "modelos",
-            "risco",
-            "aluno",
-            "acompanhamento",
-            "contas",
-        ),
+        "nav": (*PAGES, "contas"),
         "risco.download": ("csv", "xlsx"),
         "layer": ("bronze", "silver", "quarantine", "gold"),
         "action": ("upload", "export", "promote", "revert", "train", "accept_copy", "rollback"),
