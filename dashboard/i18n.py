@@ -116,12 +116,6 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
         "Something went wrong while building this page. Nothing was changed. Reload the page; "
         "if it persists, tell the administrator (the technical detail is in the server log).",
     ),
-    "common.model_feature_missing": (
-        "Esta parte depende dos modelos, que ainda não estão disponíveis nesta instalação. "
-        "Treine e promova um modelo (página Modelos ou 'passos train --all' e 'passos promote').",
-        "This part needs the models, which are not available in this installation yet. Train "
-        "and promote a model (Models page, or 'passos train --all' and 'passos promote').",
-    ),
     "common.admin_only": (
         "Só a administração pode usar esta página.",
         "Only administrators can use this page.",

@@ -1,23 +1,20 @@
 """The dashboard's one door to the ``models`` package (issue 3).
 
-Each function calls the library function the CLI uses; when the models package does not provide
-it (yet), ``ModelFeatureMissing`` is raised and the page shows its "what to do next" message.
-MLflow is imported only by the functions that list runs or versions (Experimentos, Modelos).
+Each function calls the library function the CLI uses. ``models`` modules are imported inside the
+functions, so MLflow and scikit-learn load only on the pages that need them (Experimentos, Modelos).
 """
 
 from __future__ import annotations
 
-import importlib
 import logging
 import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
 from config import Settings
-from dashboard.ui_errors import ModelFeatureMissing
 
 log = logging.getLogger(__name__)
 
@@ -27,46 +24,21 @@ TEST_PREDICTIONS = "test_predictions.csv"
 GROUP_AUDIT = "group_audit.csv"
 
 
-def _function(module: str, name: str) -> Callable[..., Any]:
-    try:
-        mod = importlib.import_module(f"models.{module}")
-    except ModuleNotFoundError as exc:
-        if exc.name and exc.name.startswith("models"):
-            raise ModelFeatureMissing(f"models.{module}") from None
-        raise
-    fn = getattr(mod, name, None)
-    if fn is None:
-        raise ModelFeatureMissing(f"models.{module}.{name}")
-    return fn  # type: ignore[no-any-return]
-
-
-def available(module: str, name: str) -> bool:
-    try:
-        _function(module, name)
-    except ModelFeatureMissing:
-        return False
-    return True
-
-
 # --- predictions (fast, no MLflow) -------------------------------------------------------
 
 
 def production_version(settings: Settings) -> str | None:
-    """The production version, or None when none (or when models is not available yet)."""
-    try:
-        fn = _function("predictions", "production_version")
-    except ModelFeatureMissing:
-        return None
-    version = fn(settings)
+    """The production version, or None when none is promoted yet."""
+    from models.predictions import production_version as read
+
+    version = read(settings)
     return None if version is None else str(version)
 
 
 def previous_version(settings: Settings) -> str | None:
-    try:
-        fn = _function("predictions", "previous_version")
-    except ModelFeatureMissing:
-        return None
-    version = fn(settings)
+    from models.predictions import previous_version as read
+
+    version = read(settings)
     return None if version is None else str(version)
 
 
@@ -76,16 +48,19 @@ def read_predictions(
     top: int | None = None,
     version: str | None = None,
 ) -> pd.DataFrame:
-    fn = _function("predictions", "read_predictions")
+    from models.predictions import read_predictions as read
+
     kwargs: dict[str, Any] = {"classes": list(classes) if classes else None, "top": top}
     if version is not None:
         kwargs["version"] = version
-    frame: pd.DataFrame = fn(settings, **kwargs)
+    frame: pd.DataFrame = read(settings, **kwargs)
     return frame
 
 
 def model_audit_log(settings: Settings) -> pd.DataFrame:
-    frame: pd.DataFrame = _function("predictions", "read_audit_log")(settings)
+    from models.predictions import read_audit_log
+
+    frame: pd.DataFrame = read_audit_log(settings)
     return frame
 
 
@@ -93,7 +68,8 @@ def predictions_of_year(settings: Settings, year: int) -> tuple[str, pd.DataFram
     """The list made on ``year`` by the version that was in production then (latest scoring)."""
     from sqlalchemy import desc, select
 
-    tables = importlib.import_module("models.tables")
+    from models import tables
+
     engine = tables.models_engine(settings)
     table = tables.predictions
     with engine.connect() as conn:
@@ -111,7 +87,8 @@ def predictions_of_year(settings: Settings, year: int) -> tuple[str, pd.DataFram
 def read_predictions_year(settings: Settings, version: str, year: int) -> pd.DataFrame:
     from sqlalchemy import select
 
-    tables = importlib.import_module("models.tables")
+    from models import tables
+
     table = tables.predictions
     with tables.models_engine(settings).connect() as conn:
         rows = conn.execute(
@@ -127,7 +104,9 @@ def read_predictions_year(settings: Settings, version: str, year: int) -> pd.Dat
 
 def score_if_production(settings: Settings) -> Any:
     """Re-score the latest year with the production version (None when there is none)."""
-    return _function("scoring", "score_if_production")(settings)
+    from models.scoring import score_if_production as score
+
+    return score(settings)
 
 
 def risk_list_bytes(
@@ -140,9 +119,8 @@ def risk_list_bytes(
     """The bytes ``passos risk-list`` writes for these rows (header: version, year, when)."""
     from datetime import UTC, datetime
 
-    export = importlib.import_module("models.export")
-    if not hasattr(export, "risk_list_bytes"):
-        raise ModelFeatureMissing("models.export.risk_list_bytes")
+    from models import export
+
     scored_at = frame["scored_at"].max() if "scored_at" in frame and len(frame) else None
     meta = export.RiskListMeta(
         model_version=str(frame["model_version"].iloc[0]) if len(frame) else "",
@@ -168,7 +146,9 @@ def tracking_ready(settings: Settings) -> bool:
 
 
 def _client(settings: Settings) -> Any:
-    return _function("tracking", "client")(settings)
+    from models.tracking import client
+
+    return client(settings)
 
 
 def list_runs(settings: Settings) -> pd.DataFrame:
@@ -197,7 +177,9 @@ def list_runs(settings: Settings) -> pd.DataFrame:
 
 def list_versions(settings: Settings) -> list[dict[str, Any]]:
     """Registered versions, newest first, with metrics, aliases and the gate's verdict."""
-    infos = _function("registry", "list_versions")(settings)
+    from models.registry import list_versions as read
+
+    infos = read(settings)
     # Aliases as recorded at promotion (model_state): VersionInfo.aliases can miss them when
     # MLflow returns alias versions as integers.
     state = {production_version(settings): "production", previous_version(settings): "previous"}
@@ -249,17 +231,23 @@ def presets() -> list[str]:
 
 def train(settings: Settings, preset: str) -> Any:
     """Train one preset (temporal evaluation, MLflow run, registered version)."""
-    results = _function("training", "train_presets")(settings, [preset])
+    from models.training import train_presets
+
+    results = train_presets(settings, [preset])
     return results[0] if results else None
 
 
 def promote(settings: Settings, version: str, reason: str, user: str) -> Any:
     """Promote; a version failing the gate goes through only with a reason (an override)."""
-    return _function("registry", "promote")(settings, version, reason=reason or None, user=user)
+    from models.registry import promote as promote_version
+
+    return promote_version(settings, version, reason=reason or None, user=user)
 
 
 def rollback(settings: Settings, reason: str, user: str) -> Any:
-    return _function("registry", "rollback")(settings, reason=reason or None, user=user)
+    from models.registry import rollback as rollback_version
+
+    return rollback_version(settings, reason=reason or None, user=user)
 
 
 def top_list_change(settings: Settings, version: str, top: int = 100) -> float | None:
@@ -267,7 +255,9 @@ def top_list_change(settings: Settings, version: str, top: int = 100) -> float |
     current = read_predictions(settings, top=top)
     if current.empty:
         return None
-    scored: pd.DataFrame = _function("scoring", "score_version")(settings, version)
+    from models.scoring import score_version
+
+    scored: pd.DataFrame = score_version(settings, version)
     candidate = scored.sort_values("rank").head(top)
     same = len(set(current["ra"]) & set(candidate["ra"]))
     return 1 - same / max(len(current), 1)

@@ -14,7 +14,6 @@ import streamlit as st
 
 from dashboard.auth import User
 from dashboard.i18n import t
-from dashboard.ui_errors import ModelFeatureMissing
 from pipeline.errors import PassosError
 
 log = logging.getLogger(__name__)
@@ -54,9 +53,6 @@ def boundary(where: str) -> Iterator[None]:
         yield
     except PassosError as exc:  # typed errors already say what to do, in Portuguese
         st.error(str(exc), icon=":material/error:")
-    except ModelFeatureMissing as exc:
-        log.warning("models function missing: %s", exc.name)
-        st.info(t("common.model_feature_missing"), icon=":material/hourglass_empty:")
     except Exception as exc:
         log_failure(exc, where)
         st.session_state[LAST_ERROR_KEY] = f"{where}: {type(exc).__name__}"

@@ -223,8 +223,6 @@ def _finish(cfg: Settings, bar: Any, pending: list[int]) -> str | None:
     bar.progress(STAGES["scoring"], text=t("dados.stage_scoring"))
     try:
         modelapi.score_if_production(cfg)
-    except ui.ModelFeatureMissing:
-        note = note or None
     except PassosError as exc:
         st.warning(str(exc))
     return note

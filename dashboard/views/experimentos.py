@@ -223,11 +223,7 @@ def _group_audit(cfg: Settings, picked: pd.DataFrame) -> None:
 
 def _train(cfg: Settings) -> None:
     with st.expander(t("exp.train_title"), icon=":material/model_training:"):
-        try:
-            options = modelapi.presets()
-        except ui.ModelFeatureMissing:
-            st.info(t("common.model_feature_missing"))
-            return
+        options = modelapi.presets()
         chosen = st.multiselect(
             t("exp.train_presets"), options, default=options, key="exp_train_presets"
         )

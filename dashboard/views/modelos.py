@@ -214,10 +214,7 @@ def _rollback(cfg: Settings) -> None:
 
 def _audit_log(cfg: Settings) -> None:
     st.subheader(t("modelos.audit_title"))
-    try:
-        log = modelapi.model_audit_log(cfg)
-    except ui.ModelFeatureMissing:
-        log = pd.DataFrame()
+    log = modelapi.model_audit_log(cfg)
     if log.empty:
         st.caption(t("modelos.audit_empty"))
         return
