@@ -39,6 +39,15 @@ def register(subparsers: Any) -> None:
 
     ingest = subparsers.add_parser("ingest", help="load yearly PEDE files: landing → gold")
     _ingest_arguments(ingest)
+    finish_when = ingest.add_mutually_exclusive_group()
+    finish_when.add_argument(
+        "--wait", action="store_true", help="finish drift reports and scoring before returning"
+    )
+    finish_when.add_argument(
+        "--defer",
+        action="store_true",
+        help="publish and return; finish later with 'passos pipeline finish'",
+    )
     ingest.set_defaults(handler=cmd_ingest)
 
     pipeline = subparsers.add_parser("pipeline", help="pipeline runs and their state")
@@ -81,15 +90,6 @@ def _ingest_arguments(parser: argparse.ArgumentParser) -> None:
         help="replace years already loaded (the old version is archived)",
     )
     parser.add_argument("--user", default=_default_user(), help="who is loading (audit)")
-    finish = parser.add_mutually_exclusive_group()
-    finish.add_argument(
-        "--wait", action="store_true", help="finish drift reports and scoring before returning"
-    )
-    finish.add_argument(
-        "--defer",
-        action="store_true",
-        help="publish and return; finish later with 'passos pipeline finish'",
-    )
     parser.add_argument("--json", action="store_true", help="print the run summary as JSON")
 
 
