@@ -9,6 +9,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -75,14 +76,9 @@ def _prepare(root: Path) -> tuple[Path, Path]:
     return data_dir, by_year[2025]
 
 
-@pytest.fixture(scope="module")
-def dashboard(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Dashboard]:
-    if not CHROMIUM.exists():
-        pytest.skip(
-            "Debian chromium is not installed (/usr/bin/chromium): apt-get install chromium"
-        )
-    root = tmp_path_factory.mktemp("browser")
-    data_dir, upload = _prepare(root)
+@contextmanager
+def running_dashboard(data_dir: Path, log_path: Path) -> Iterator[str]:
+    """A ``passos dashboard`` process on a free loopback port; its URL, always stopped after."""
     port = _free_port()
     env = {
         **os.environ,
@@ -92,21 +88,38 @@ def dashboard(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Dashboard]:
     }
     env.pop("PASSOS_DATABASE_URL", None)
     env.pop("MLFLOW_TRACKING_URI", None)
-    process = subprocess.Popen(  # noqa: S603 - our own CLI, fixed arguments
-        [sys.executable, "-m", "cli.main", "dashboard", "--port", str(port)],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=open(root / "dashboard.log", "wb"),  # noqa: SIM115 - closed with the process
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_healthy(url, process)
-        yield Dashboard(url, data_dir, upload)
-    finally:
-        process.terminate()
+    with log_path.open("wb") as log_file:
+        process = subprocess.Popen(  # noqa: S603 - our own CLI, fixed arguments
+            [sys.executable, "-m", "cli.main", "dashboard", "--port", str(port)],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=log_file,
+        )
+        url = f"http://127.0.0.1:{port}"
         try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+            _wait_healthy(url, process)
+            yield url
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
+def require_chromium() -> None:
+    if not CHROMIUM.exists():
+        pytest.skip(
+            "Debian chromium is not installed (/usr/bin/chromium): apt-get install chromium"
+        )
+
+
+@pytest.fixture(scope="module")
+def dashboard(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Dashboard]:
+    require_chromium()
+    root = tmp_path_factory.mktemp("browser")
+    data_dir, upload = _prepare(root)
+    with running_dashboard(data_dir, root / "dashboard.log") as url:
+        yield Dashboard(url, data_dir, upload)
