@@ -15,13 +15,19 @@ from typing import Any
 import pandas as pd
 
 from config import Settings
+from models.tables import (
+    ARTIFACT_AUDIT,
+    ARTIFACT_TEST_PREDICTIONS,
+    EXPERIMENT_NAME,
+    TAG_ESTIMATOR,
+    TAG_PRESET,
+    TAG_TEST_YEAR,
+)
 
 log = logging.getLogger(__name__)
 
-MODEL_NAME = "passos-defasagem"
-EXPERIMENT_NAME = "passos-defasagem"
-TEST_PREDICTIONS = "test_predictions.csv"
-GROUP_AUDIT = "group_audit.csv"
+TEST_PREDICTIONS = ARTIFACT_TEST_PREDICTIONS
+GROUP_AUDIT = ARTIFACT_AUDIT
 
 
 # --- predictions (fast, no MLflow) -------------------------------------------------------
@@ -66,37 +72,13 @@ def model_audit_log(settings: Settings) -> pd.DataFrame:
 
 def predictions_of_year(settings: Settings, year: int) -> tuple[str, pd.DataFrame] | None:
     """The list made on ``year`` by the version that was in production then (latest scoring)."""
-    from sqlalchemy import desc, select
+    from models.predictions import read_predictions as read
+    from models.predictions import version_scored_for
 
-    from models import tables
-
-    engine = tables.models_engine(settings)
-    table = tables.predictions
-    with engine.connect() as conn:
-        version = conn.execute(
-            select(table.c.model_version)
-            .where(table.c.ano == year)
-            .order_by(desc(table.c.scored_at))
-            .limit(1)
-        ).scalar()
+    version = version_scored_for(settings, year)
     if version is None:
         return None
-    return str(version), read_predictions_year(settings, str(version), year)
-
-
-def read_predictions_year(settings: Settings, version: str, year: int) -> pd.DataFrame:
-    from sqlalchemy import select
-
-    from models import tables
-
-    table = tables.predictions
-    with tables.models_engine(settings).connect() as conn:
-        rows = conn.execute(
-            select(table)
-            .where(table.c.model_version == version, table.c.ano == year)
-            .order_by(table.c.rank)
-        ).mappings()
-        return pd.DataFrame([dict(r) for r in rows])
+    return version, read(settings, version=version, ano=year)
 
 
 # --- scoring and export ------------------------------------------------------------------
@@ -162,9 +144,9 @@ def list_runs(settings: Settings) -> pd.DataFrame:
     rows = [
         {
             "run_id": run.info.run_id,
-            "preset": run.data.tags.get("preset", run.info.run_name),
-            "estimator": run.data.tags.get("estimator", ""),
-            "test_year": run.data.tags.get("test_year", ""),
+            "preset": run.data.tags.get(TAG_PRESET, run.info.run_name),
+            "estimator": run.data.tags.get(TAG_ESTIMATOR, ""),
+            "test_year": run.data.tags.get(TAG_TEST_YEAR, ""),
             "start_time": pd.Timestamp(run.info.start_time, unit="ms", tz="UTC"),
             "version": versions.get(run.info.run_id),
             **run.data.metrics,

@@ -49,8 +49,11 @@ def read_predictions(
     classes: Sequence[str] | None = None,
     top: int | None = None,
     version: str | None = None,
+    ano: int | None = None,
 ) -> pd.DataFrame:
     """Ranked predictions of the production version (or ``version``) for its latest year.
+
+    ``ano`` reads an earlier year instead (the follow-up of last year's list).
 
     Columns: ``model_version, ra, ano, nome, fase, turma, p_critical, p_alert, p_expected,
     classe, risk_score, rank, reasons, scored_at``; ordered by ``rank`` (1 = riskiest).
@@ -65,6 +68,8 @@ def read_predictions(
         select(func.max(predictions.c.ano))
         .where(predictions.c.model_version == chosen)
         .scalar_subquery()
+        if ano is None
+        else ano
     )
     query = (
         select(predictions)
@@ -82,6 +87,19 @@ def read_predictions(
     frame[c.FASE] = frame[c.FASE].astype("Int64")
     frame["rank"] = frame["rank"].astype("int64")
     return frame.reset_index(drop=True)
+
+
+def version_scored_for(settings: Settings, ano: int) -> str | None:
+    """The version whose list for ``ano`` was made last (the one coordinators acted on)."""
+    query = (
+        select(predictions.c.model_version)
+        .where(predictions.c.ano == ano)
+        .order_by(predictions.c.scored_at.desc())
+        .limit(1)
+    )
+    with models_engine(settings).connect() as conn:
+        version = conn.execute(query).scalar()
+    return None if version is None else str(version)
 
 
 def read_audit_log(settings: Settings, limit: int = 100) -> pd.DataFrame:

@@ -36,15 +36,17 @@ from models.scoring import (
     write_predictions,
     write_state,
 )
-from models.tables import MODEL_NAME, model_audit, models_engine
-from models.training import (
+from models.tables import (
     ARTIFACT_AUDIT,
-    BASELINE_PREFIX,
+    MODEL_NAME,
     TAG_ESTIMATOR,
     TAG_HARMFUL,
     TAG_PRESET,
     TAG_TEST_YEAR,
+    model_audit,
+    models_engine,
 )
+from models.training import BASELINE_PREFIX
 
 if TYPE_CHECKING:
     from mlflow import MlflowClient

@@ -26,6 +26,18 @@ from pipeline.store import engine_for
 
 MODEL_NAME: Final = "passos-defasagem"  # registered model and experiment name in MLflow
 EXPERIMENT_NAME: Final = "passos-defasagem"
+# Names every MLflow run carries (written by training, read by registry, dashboard, sidecar).
+TAG_PRESET: Final = "preset"
+TAG_ESTIMATOR: Final = "estimator"
+TAG_TEST_YEAR: Final = "test_year"
+TAG_TRAIN_YEARS: Final = "train_years"
+TAG_HARMFUL: Final = "audit_harmful_disparities"
+TAG_FLAGGED: Final = "audit_flagged_disparities"
+ARTIFACT_TEST_PREDICTIONS: Final = "test_predictions.csv"
+ARTIFACT_CONFUSION: Final = "confusion_matrix.csv"
+ARTIFACT_CALIBRATION: Final = "calibration_by_decile.csv"
+ARTIFACT_AUDIT: Final = "group_audit.csv"
+ARTIFACT_PRESET: Final = "preset.yaml"
 
 metadata = MetaData()
 

@@ -53,25 +53,27 @@ from models.metrics import (
     classification_metrics,
     confusion_table,
 )
-from models.tables import MODEL_NAME
+from models.tables import (
+    ARTIFACT_AUDIT,
+    ARTIFACT_CALIBRATION,
+    ARTIFACT_CONFUSION,
+    ARTIFACT_PRESET,
+    ARTIFACT_TEST_PREDICTIONS,
+    MODEL_NAME,
+    TAG_ESTIMATOR,
+    TAG_FLAGGED,
+    TAG_HARMFUL,
+    TAG_PRESET,
+    TAG_TEST_YEAR,
+    TAG_TRAIN_YEARS,
+)
 from pipeline import columns as c
 
 log = logging.getLogger(__name__)
 
 BASELINE_PREFIX: Final = "baseline_"
-TAG_PRESET: Final = "preset"
-TAG_ESTIMATOR: Final = "estimator"
-TAG_TEST_YEAR: Final = "test_year"
-TAG_TRAIN_YEARS: Final = "train_years"
-TAG_HARMFUL: Final = "audit_harmful_disparities"
-TAG_FLAGGED: Final = "audit_flagged_disparities"
 METRIC_HARMFUL: Final = "audit_harmful_count"
 METRIC_FLAGGED: Final = "audit_flagged_count"
-ARTIFACT_TEST_PREDICTIONS: Final = "test_predictions.csv"
-ARTIFACT_CONFUSION: Final = "confusion_matrix.csv"
-ARTIFACT_CALIBRATION: Final = "calibration_by_decile.csv"
-ARTIFACT_AUDIT: Final = "group_audit.csv"
-ARTIFACT_PRESET: Final = "preset.yaml"
 MODEL_ARTIFACT: Final = "model"
 _REQUIREMENTS: Final = ("scikit-learn", "lightgbm", "xgboost", "pandas", "numpy", "cloudpickle")
 

@@ -49,7 +49,10 @@ def test_cli_promote_and_risk_list(
     csv_out = tmp_path / "lista.csv"
     assert main(["risk-list", "--format", "csv", "--out", str(csv_out)]) == 0
     text = csv_out.read_text(encoding="utf-8-sig")
-    assert "Versão do modelo" in text and str(len(read_predictions(trained))) in text or text
+    assert "Versão do modelo" in text
+    lines = text.splitlines()
+    table = lines[lines.index("") + 1 :]  # the header block ends with a blank line
+    assert len(table) == 1 + len(read_predictions(trained))  # column names + one per student
     assert main(["risk-list", "--out", str(tmp_path / "none" / "x.csv")]) == 1
     assert "Não foi possível gravar" in capsys.readouterr().err
 
@@ -60,3 +63,15 @@ def test_cli_errors_are_one_line(settings: Settings, capsys: pytest.CaptureFixtu
     assert len(err) == 1 and "camada gold" in err[0]
     assert main(["rollback"]) == 1
     assert "passos: erro:" in capsys.readouterr().err
+
+
+def test_lists_of_an_earlier_year_are_read_by_year(trained: Settings) -> None:
+    from models.predictions import version_scored_for
+
+    assert version_scored_for(trained, 2024) is None
+    registry.promote(trained, "3", reason="teste", user="ana")
+    assert version_scored_for(trained, 2024) == "3"
+    latest = read_predictions(trained)
+    same = read_predictions(trained, version="3", ano=2024)
+    assert same["ra"].tolist() == latest["ra"].tolist()
+    assert read_predictions(trained, version="3", ano=2023).empty  # never scored for 2023
