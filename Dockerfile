@@ -29,6 +29,7 @@ RUN --mount=type=cache,target=/root/.cache/uv \
 COPY config ./config
 COPY pipeline ./pipeline
 COPY models ./models
+COPY cycle ./cycle
 COPY sidecar ./sidecar
 COPY dashboard ./dashboard
 COPY cli ./cli

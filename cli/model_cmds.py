@@ -73,13 +73,14 @@ def _fmt(value: float | None) -> str:
 
 def cmd_train(args: argparse.Namespace) -> int:
     from config import get_settings
+    from models.names import baseline_metric
     from models.registry import gate_verdict
     from models.training import train_presets
 
     results = train_presets(get_settings(), args.preset or None)
     for r in results:
         verdict = gate_verdict(
-            {**r.metrics, **{f"baseline_{k}": v for k, v in r.baseline.items()}},
+            {**r.metrics, **{baseline_metric(k): v for k, v in r.baseline.items()}},
             r.harmful_disparities,
         )
         echo(

@@ -17,6 +17,7 @@ from sqlalchemy import Engine, desc, func, select
 
 from config import Settings
 from dashboard import modelapi
+from models import columns as pc
 from pipeline import columns as c
 from pipeline.state import gold_path
 from pipeline.store import (
@@ -186,7 +187,7 @@ def _risk_frame(db_url: str, data_dir: str, key: str, data_version: str) -> pd.D
     keep = [c.RA, c.ANO, c.NOME, c.FASE, c.TURMA, c.INSTITUICAO, c.PEDRA, c.ESCOLA, c.DEFASAGEM]
     extra = [col for col in keep if col in details.columns and col not in preds.columns]
     merged = preds.merge(details[[c.RA, c.ANO, *extra]], on=[c.RA, c.ANO], how="left")
-    return merged.sort_values("rank").reset_index(drop=True)
+    return merged.sort_values(pc.RANK).reset_index(drop=True)
 
 
 # --- upload preview ----------------------------------------------------------------------

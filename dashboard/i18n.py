@@ -608,10 +608,10 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
         "Lag by year (label: Pedra)",
     ),
     "aluno.pedra_caption": (
-        "Defasagem negativa = anos atrás da fase ideal. Vermelho: Crítico (≤ -2), laranja: "
-        "Alerta (-1), verde: Esperado.",
-        "Negative lag = years behind the ideal phase. Red: Critical (≤ -2), orange: Alert "
-        "(-1), green: Expected.",
+        "Defasagem negativa = anos atrás da fase ideal. Vermelho: Crítico (≤ {critical}), "
+        "laranja: Alerta (≤ {alert}), verde: Esperado.",
+        "Negative lag = years behind the ideal phase. Red: Critical (≤ {critical}), orange: "
+        "Alert (≤ {alert}), green: Expected.",
     ),
     "aluno.phase_title": (
         "Comparado com a Fase {fase} em {year} ({n} alunos)",

@@ -15,10 +15,13 @@ from typing import Any
 import pandas as pd
 
 from config import Settings
-from models.tables import (
+from models import columns as pc
+from models.names import (
     ARTIFACT_AUDIT,
     ARTIFACT_TEST_PREDICTIONS,
     EXPERIMENT_NAME,
+    PREVIOUS,
+    PRODUCTION,
     TAG_ESTIMATOR,
     TAG_PRESET,
     TAG_TEST_YEAR,
@@ -103,9 +106,9 @@ def risk_list_bytes(
 
     from models import export
 
-    scored_at = frame["scored_at"].max() if "scored_at" in frame and len(frame) else None
+    scored_at = frame[pc.SCORED_AT].max() if pc.SCORED_AT in frame and len(frame) else None
     meta = export.RiskListMeta(
-        model_version=str(frame["model_version"].iloc[0]) if len(frame) else "",
+        model_version=str(frame[pc.MODEL_VERSION].iloc[0]) if len(frame) else "",
         data_year=int(frame["ano"].max()) if len(frame) else 0,
         scored_at=None if scored_at is None or pd.isna(scored_at) else pd.Timestamp(scored_at),
         exported_at=datetime.now(UTC),
@@ -164,7 +167,7 @@ def list_versions(settings: Settings) -> list[dict[str, Any]]:
     infos = read(settings)
     # Aliases as recorded at promotion (model_state): VersionInfo.aliases can miss them when
     # MLflow returns alias versions as integers.
-    state = {production_version(settings): "production", previous_version(settings): "previous"}
+    state = {production_version(settings): PRODUCTION, previous_version(settings): PREVIOUS}
     return [
         {
             "version": str(v.version),
@@ -240,6 +243,6 @@ def top_list_change(settings: Settings, version: str, top: int = 100) -> float |
     from models.scoring import score_version
 
     scored: pd.DataFrame = score_version(settings, version)
-    candidate = scored.sort_values("rank").head(top)
+    candidate = scored.sort_values(pc.RANK).head(top)
     same = len(set(current["ra"]) & set(candidate["ra"]))
     return 1 - same / max(len(current), 1)

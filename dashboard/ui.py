@@ -14,13 +14,14 @@ import streamlit as st
 
 from dashboard.auth import User
 from dashboard.i18n import t
+from pipeline import columns as c
 from pipeline.errors import PassosError
 
 log = logging.getLogger(__name__)
 
 USER_KEY: Final = "auth_user"
 LAST_ERROR_KEY: Final = "_passos_last_error"  # read by the tests: no unexpected failure on a page
-CLASS_COLORS: Final = {"critical": "#c0392b", "alert": "#e67e22", "expected": "#27ae60"}
+CLASS_COLORS: Final = {c.CRITICAL: "#c0392b", c.ALERT: "#e67e22", c.EXPECTED: "#27ae60"}
 CLASS_ORDER: Final = ("critical", "alert", "expected")
 
 

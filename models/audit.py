@@ -6,7 +6,7 @@ group, flagged outside [0.8, 1.25] when both groups have at least 30 students �
 rate's own denominator (positives for FNR, negatives for FPR, flagged for precision), because a
 rate over two students says nothing. Small groups stay in the table, marked as small.
 
-The promotion gate blocks only *harmful* disparities of the metrics in ``GATE_METRICS``: the
+The promotion gate blocks only *harmful* disparities of the metrics in ``GATED_DISPARITIES``: the
 list is an assistive intervention, so the harm is an at-risk student who is not on it — a group
 whose FNR is more than 1.25 times the reference group's and at least 5 points higher (Aequitas'
 fairness tree for assistive interventions; the gap keeps ratios of tiny rates from blocking).
@@ -20,13 +20,14 @@ from typing import Any, Final
 import numpy as np
 import pandas as pd
 
+from models import columns as pc
 from pipeline import columns as c
 
 MIN_GROUP: Final = 30
 RATIO_LOW: Final = 0.8
 RATIO_HIGH: Final = 1.25
 AUDIT_METRICS: Final = ("fnr", "fpr", "precision")
-GATE_METRICS: Final = ("fnr",)
+GATED_DISPARITIES: Final = ("fnr",)
 MIN_HARM_GAP: Final = 0.05  # and at least 5 points worse: ratios of tiny rates are noise
 PHASE_BAND: Final = "faixa_fase"
 MISSING_GROUP: Final = "não informado"
@@ -88,8 +89,8 @@ def group_audit(
     high: float = RATIO_HIGH,
 ) -> pd.DataFrame:
     """One row per (attribute, group); ``frame`` carries genero, instituicao and fase."""
-    positive = y_true.isin([c.CRITICAL, c.ALERT]).to_numpy()
-    flagged = y_pred.isin([c.CRITICAL, c.ALERT]).to_numpy()
+    positive = y_true.isin(pc.AT_RISK_CLASSES).to_numpy()
+    flagged = y_pred.isin(pc.AT_RISK_CLASSES).to_numpy()
     groups = {
         c.GENERO: frame[c.GENERO].astype("string").fillna(MISSING_GROUP),
         c.INSTITUICAO: frame[c.INSTITUICAO].astype("string").fillna(MISSING_GROUP),
@@ -127,7 +128,7 @@ def group_audit(
                 both_large = min(stat[f"n_{metric}"], reference[f"n_{metric}"]) >= min_group
                 if both_large and not small and not np.isnan(ratio) and not low <= ratio <= high:
                     flagged_metrics.append(metric)
-                    if metric in GATE_METRICS and _harmful(metric, value, ref, low, high):
+                    if metric in GATED_DISPARITIES and _harmful(metric, value, ref, low, high):
                         harmful.append(metric)
             stat |= {
                 "pequeno": small,

@@ -18,6 +18,7 @@ from typing import Final, Literal
 import pandas as pd
 
 from config import Settings
+from models import columns as pc
 from models.errors import ExportFormatError, ExportPathError, NoProductionModelError
 from models.predictions import production_version, read_predictions
 from pipeline import columns as c
@@ -78,17 +79,17 @@ def neutralise(value: object) -> object:
 
 def risk_list_frame(predictions: pd.DataFrame) -> pd.DataFrame:
     """The export table (Portuguese headers) from ``read_predictions`` rows, cells neutralised."""
-    reasons = [list(r) + [""] * (3 - len(r)) for r in predictions["reasons"]]
+    reasons = [list(r) + [""] * (3 - len(r)) for r in predictions[pc.REASONS]]
     table = pd.DataFrame(
         {
-            "Posição": predictions["rank"].astype(int).to_numpy(),
+            "Posição": predictions[pc.RANK].astype(int).to_numpy(),
             "RA": predictions[c.RA].astype(str).to_numpy(),
             "Nome": predictions[c.NOME].astype("string").fillna("").to_numpy(),
             "Fase": predictions[c.FASE].astype("Int64").to_numpy(),
             "Turma": predictions[c.TURMA].astype("string").fillna("").to_numpy(),
-            "Classe de risco": [CLASS_LABELS.get(str(k), str(k)) for k in predictions["classe"]],
-            "Risco de defasagem (%)": (predictions["risk_score"] * 100).round(1).to_numpy(),
-            "Probabilidade de Crítico (%)": (predictions["p_critical"] * 100).round(1).to_numpy(),
+            "Classe de risco": [CLASS_LABELS.get(str(k), str(k)) for k in predictions[pc.CLASSE]],
+            "Risco de defasagem (%)": (predictions[pc.RISK_SCORE] * 100).round(1).to_numpy(),
+            "Probabilidade de Crítico (%)": (predictions[pc.P_CRITICAL] * 100).round(1).to_numpy(),
             "Motivo 1": [r[0] for r in reasons],
             "Motivo 2": [r[1] for r in reasons],
             "Motivo 3": [r[2] for r in reasons],
@@ -162,7 +163,7 @@ def build_risk_list(
     if version is None:
         raise NoProductionModelError()
     rows = read_predictions(settings, classes=classes, top=top, version=version)
-    scored_at = rows["scored_at"].iloc[0] if len(rows) else None
+    scored_at = rows[pc.SCORED_AT].iloc[0] if len(rows) else None
     meta = RiskListMeta(
         model_version=version,
         data_year=int(rows[c.ANO].iloc[0]) if len(rows) else 0,

@@ -13,26 +13,25 @@ import numpy as np
 import pandas as pd
 from sklearn.metrics import accuracy_score, confusion_matrix, precision_recall_fscore_support
 
+from models import columns as pc
 from models.estimators import CLASSES, FloatArray, IntArray, encode, risk_score
+from models.names import BRIER, MACRO_F1
 from pipeline import columns as c
 
 TOP_K: Final = (25, 50, 100)
 METRIC_NAMES: Final = (
-    "macro_f1",
+    MACRO_F1,
     "accuracy",
     *(f"{kind}_{cls}" for cls in CLASSES for kind in ("recall", "precision")),
     *(f"precision_at_{k}" for k in TOP_K),
     "recall_critical_at_100",
-    "brier",
+    BRIER,
 )
 
 # Columns of test_predictions.csv.
 Y_TRUE: Final = "y_true"
 Y_PRED: Final = "y_pred"
-P_CRITICAL: Final = "p_critical"
-P_ALERT: Final = "p_alert"
-P_EXPECTED: Final = "p_expected"
-PROBA_COLUMNS: Final = (P_CRITICAL, P_ALERT, P_EXPECTED)
+PROBA_COLUMNS: Final = pc.PROBABILITIES
 TEST_PREDICTION_COLUMNS: Final = (c.RA, c.ANO, Y_TRUE, Y_PRED, *PROBA_COLUMNS)
 
 
@@ -52,7 +51,7 @@ def classification_metrics(
         truth, pred, labels=[0, 1, 2], zero_division=0
     )
     out: dict[str, float] = {
-        "macro_f1": float(np.mean(f1)),
+        MACRO_F1: float(np.mean(f1)),
         "accuracy": float(accuracy_score(truth, pred)),
     }
     for i, cls in enumerate(CLASSES):
@@ -69,7 +68,7 @@ def classification_metrics(
         float(critical[top100].sum() / critical.sum()) if critical.any() else 0.0
     )
     onehot = np.eye(len(CLASSES))[truth]
-    out["brier"] = float(np.mean(np.sum((proba - onehot) ** 2, axis=1)))
+    out[BRIER] = float(np.mean(np.sum((proba - onehot) ** 2, axis=1)))
     return {name: out[name] for name in METRIC_NAMES}
 
 

@@ -13,17 +13,12 @@ import pandas as pd
 from sqlalchemy import func, select
 
 from config import Settings
-from models.tables import (
-    MODEL_NAME,
-    PREDICTION_COLUMNS,
-    model_audit,
-    model_state,
-    models_engine,
-    predictions,
-)
+from models import columns as pc
+from models.names import MODEL_NAME
+from models.tables import model_audit, model_state, models_engine, predictions
 from pipeline import columns as c
 
-READ_COLUMNS: Final = tuple(name for name in PREDICTION_COLUMNS)
+READ_COLUMNS: Final = pc.PREDICTION_COLUMNS
 
 
 def production_version(settings: Settings) -> str | None:
@@ -85,7 +80,7 @@ def read_predictions(
     frame = pd.DataFrame([dict(r) for r in rows], columns=list(READ_COLUMNS))
     frame[c.ANO] = frame[c.ANO].astype("int64")
     frame[c.FASE] = frame[c.FASE].astype("Int64")
-    frame["rank"] = frame["rank"].astype("int64")
+    frame[pc.RANK] = frame[pc.RANK].astype("int64")
     return frame.reset_index(drop=True)
 
 

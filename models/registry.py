@@ -27,34 +27,35 @@ from models.errors import (
     NoVersionPassesGateError,
     UnknownVersionError,
 )
-from models.scoring import (
+from models.names import (
+    ARTIFACT_AUDIT,
+    MACRO_F1,
+    MODEL_NAME,
     PREVIOUS,
     PRODUCTION,
+    RECALL_CRITICAL,
+    TAG_ESTIMATOR,
+    TAG_HARMFUL,
+    TAG_PRESET,
+    TAG_TEST_YEAR,
+    baseline_metric,
+)
+from models.scoring import (
     ScoreResult,
     score_version,
     summarize,
     write_predictions,
     write_state,
 )
-from models.tables import (
-    ARTIFACT_AUDIT,
-    MODEL_NAME,
-    TAG_ESTIMATOR,
-    TAG_HARMFUL,
-    TAG_PRESET,
-    TAG_TEST_YEAR,
-    model_audit,
-    models_engine,
-)
-from models.training import BASELINE_PREFIX
+from models.tables import model_audit, models_engine
 
 if TYPE_CHECKING:
     from mlflow import MlflowClient
 
 log = logging.getLogger(__name__)
 
-GATE_METRICS: Final = ("macro_f1", "recall_critical")
-METRIC_LABELS: Final = {"macro_f1": "macro-F1", "recall_critical": "recall de Crítico"}
+GATE_METRICS: Final = (MACRO_F1, RECALL_CRITICAL)
+METRIC_LABELS: Final = {MACRO_F1: "macro-F1", RECALL_CRITICAL: "recall de Crítico"}
 
 
 @dataclass(frozen=True)
@@ -96,7 +97,7 @@ def gate_verdict(metrics: Mapping[str, float], harmful: Sequence[str]) -> GateVe
     reasons: list[str] = []
     for name in GATE_METRICS:
         value = metrics.get(name)
-        base = metrics.get(f"{BASELINE_PREFIX}{name}")
+        base = metrics.get(baseline_metric(name))
         if value is None or base is None:
             reasons.append(f"{METRIC_LABELS[name]} não foi medido")
         elif not value > base:
@@ -165,11 +166,11 @@ def versions_table(versions: Sequence[VersionInfo]) -> pd.DataFrame:
             "versao": v.version,
             "preset": v.preset,
             "ano_teste": v.test_year,
-            "macro_f1": v.metrics.get("macro_f1"),
-            "recall_critical": v.metrics.get("recall_critical"),
+            MACRO_F1: v.metrics.get(MACRO_F1),
+            RECALL_CRITICAL: v.metrics.get(RECALL_CRITICAL),
             "precision_at_50": v.metrics.get("precision_at_50"),
-            "baseline_macro_f1": v.metrics.get("baseline_macro_f1"),
-            "baseline_recall_critical": v.metrics.get("baseline_recall_critical"),
+            baseline_metric(MACRO_F1): v.metrics.get(baseline_metric(MACRO_F1)),
+            baseline_metric(RECALL_CRITICAL): v.metrics.get(baseline_metric(RECALL_CRITICAL)),
             "aliases": ",".join(v.aliases),
             "gate": v.gate.describe(),
         }
@@ -206,8 +207,8 @@ def best_passing(versions: Sequence[VersionInfo]) -> VersionInfo:
     return max(
         passing,
         key=lambda v: (
-            v.metrics.get("macro_f1", 0.0),
-            v.metrics.get("recall_critical", 0.0),
+            v.metrics.get(MACRO_F1, 0.0),
+            v.metrics.get(RECALL_CRITICAL, 0.0),
             int(v.version),
         ),
     )

@@ -8,7 +8,7 @@ import logging
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, Final
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -16,6 +16,7 @@ from sqlalchemy import delete, insert, select, update
 from sqlalchemy.engine import Connection
 
 from config import Settings
+from models import columns as pc
 from models import tracking
 from models.dataset import load_gold
 from models.errors import NoProductionModelError, UnknownVersionError
@@ -23,14 +24,12 @@ from models.estimators import RiskModel
 from models.explain import top_reasons
 from models.features import features_for_records, select_features
 from models.metrics import ranking
+from models.names import MODEL_NAME, PREVIOUS, PRODUCTION
 from models.predictions import production_version
-from models.tables import MODEL_NAME, model_state, models_engine, predictions
+from models.tables import model_state, models_engine, predictions
 from pipeline import columns as c
 
 log = logging.getLogger(__name__)
-
-PRODUCTION: Final = "production"
-PREVIOUS: Final = "previous"
 
 
 @dataclass(frozen=True)
@@ -108,13 +107,13 @@ def predict_records(
         {
             c.RA: records[c.RA].astype(str).to_numpy() if c.RA in records else None,
             c.ANO: pd.to_numeric(records[c.ANO]).to_numpy() if c.ANO in records else None,
-            "p_critical": proba[:, 0],
-            "p_alert": proba[:, 1],
-            "p_expected": proba[:, 2],
-            "classe": np.asarray(classes, dtype=object),
-            "risk_score": proba[:, 0] + proba[:, 1],
-            "rank": rank,
-            "reasons": reasons,
+            pc.P_CRITICAL: proba[:, 0],
+            pc.P_ALERT: proba[:, 1],
+            pc.P_EXPECTED: proba[:, 2],
+            pc.CLASSE: np.asarray(classes, dtype=object),
+            pc.RISK_SCORE: proba[:, 0] + proba[:, 1],
+            pc.RANK: rank,
+            pc.REASONS: reasons,
         },
         index=records.index,
     )
@@ -130,7 +129,7 @@ def score_frame(model: RiskModel, gold: pd.DataFrame, year: int | None = None) -
     scored[c.NOME] = cohort[c.NOME].astype("string").to_numpy()
     scored[c.FASE] = cohort[c.FASE].astype("Int64").to_numpy()
     scored[c.TURMA] = cohort[c.TURMA].astype("string").to_numpy()
-    return scored.sort_values("rank").reset_index(drop=True)
+    return scored.sort_values(pc.RANK).reset_index(drop=True)
 
 
 def _rows(version: str, scored: pd.DataFrame, at: datetime) -> list[dict[str, Any]]:
@@ -139,20 +138,20 @@ def _rows(version: str, scored: pd.DataFrame, at: datetime) -> list[dict[str, An
 
     return [
         {
-            "model_version": version,
+            pc.MODEL_VERSION: version,
             "ra": str(r[c.RA]),
             "ano": int(r[c.ANO]),
             "nome": text(r[c.NOME]),
             "fase": None if pd.isna(r[c.FASE]) else int(r[c.FASE]),
             "turma": text(r[c.TURMA]),
-            "p_critical": float(r["p_critical"]),
-            "p_alert": float(r["p_alert"]),
-            "p_expected": float(r["p_expected"]),
-            "classe": str(r["classe"]),
-            "risk_score": float(r["risk_score"]),
-            "rank": int(r["rank"]),
-            "reasons": list(r["reasons"]),
-            "scored_at": at,
+            pc.P_CRITICAL: float(r[pc.P_CRITICAL]),
+            pc.P_ALERT: float(r[pc.P_ALERT]),
+            pc.P_EXPECTED: float(r[pc.P_EXPECTED]),
+            pc.CLASSE: str(r[pc.CLASSE]),
+            pc.RISK_SCORE: float(r[pc.RISK_SCORE]),
+            pc.RANK: int(r[pc.RANK]),
+            pc.REASONS: list(r[pc.REASONS]),
+            pc.SCORED_AT: at,
         }
         for r in scored.to_dict("records")
     ]
@@ -189,7 +188,7 @@ def score_version(settings: Settings, version: str) -> pd.DataFrame:
 
 
 def summarize(version: str, scored: pd.DataFrame, started: float) -> ScoreResult:
-    classes = scored["classe"].value_counts()
+    classes = scored[pc.CLASSE].value_counts()
     return ScoreResult(
         model_version=version,
         ano=int(scored[c.ANO].iloc[0]) if len(scored) else 0,

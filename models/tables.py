@@ -6,8 +6,6 @@ Light on purpose (SQLAlchemy only): the sidecar and the dashboard import it thro
 
 from __future__ import annotations
 
-from typing import Final
-
 from sqlalchemy import (
     JSON,
     Column,
@@ -22,42 +20,28 @@ from sqlalchemy import (
 )
 
 from config import Settings
+from models import columns as pc
 from pipeline.store import engine_for
-
-MODEL_NAME: Final = "passos-defasagem"  # registered model and experiment name in MLflow
-EXPERIMENT_NAME: Final = "passos-defasagem"
-# Names every MLflow run carries (written by training, read by registry, dashboard, sidecar).
-TAG_PRESET: Final = "preset"
-TAG_ESTIMATOR: Final = "estimator"
-TAG_TEST_YEAR: Final = "test_year"
-TAG_TRAIN_YEARS: Final = "train_years"
-TAG_HARMFUL: Final = "audit_harmful_disparities"
-TAG_FLAGGED: Final = "audit_flagged_disparities"
-ARTIFACT_TEST_PREDICTIONS: Final = "test_predictions.csv"
-ARTIFACT_CONFUSION: Final = "confusion_matrix.csv"
-ARTIFACT_CALIBRATION: Final = "calibration_by_decile.csv"
-ARTIFACT_AUDIT: Final = "group_audit.csv"
-ARTIFACT_PRESET: Final = "preset.yaml"
 
 metadata = MetaData()
 
 predictions = Table(
     "predictions",
     metadata,
-    Column("model_version", String(32), primary_key=True),
+    Column(pc.MODEL_VERSION, String(32), primary_key=True),
     Column("ra", String(64), primary_key=True),
     Column("ano", Integer, primary_key=True),
     Column("nome", String(255), nullable=True),
     Column("fase", Integer, nullable=True),
     Column("turma", String(120), nullable=True),
-    Column("p_critical", Float, nullable=False),
-    Column("p_alert", Float, nullable=False),
-    Column("p_expected", Float, nullable=False),
-    Column("classe", String(16), nullable=False),
-    Column("risk_score", Float, nullable=False),
-    Column("rank", Integer, nullable=False),
-    Column("reasons", JSON, nullable=False),
-    Column("scored_at", DateTime(timezone=True), nullable=False),
+    Column(pc.P_CRITICAL, Float, nullable=False),
+    Column(pc.P_ALERT, Float, nullable=False),
+    Column(pc.P_EXPECTED, Float, nullable=False),
+    Column(pc.CLASSE, String(16), nullable=False),
+    Column(pc.RISK_SCORE, Float, nullable=False),
+    Column(pc.RANK, Integer, nullable=False),
+    Column(pc.REASONS, JSON, nullable=False),
+    Column(pc.SCORED_AT, DateTime(timezone=True), nullable=False),
 )
 
 model_audit = Table(
@@ -85,7 +69,6 @@ model_state = Table(
     Column("updated_at", DateTime(timezone=True), nullable=False),
 )
 
-PREDICTION_COLUMNS: Final = tuple(col.name for col in predictions.columns)
 _created: set[str] = set()
 
 

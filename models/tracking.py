@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from config import Settings
 from models.errors import ModelsError, TrackingStoreError
-from models.tables import EXPERIMENT_NAME
+from models.names import EXPERIMENT_NAME
 
 if TYPE_CHECKING:
     from mlflow import MlflowClient

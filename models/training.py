@@ -28,6 +28,7 @@ from config.training_presets import (
     load_all_presets,
     load_preset,
 )
+from models import columns as pc
 from models import tracking
 from models.audit import flagged_disparities, group_audit, harmful_disparities
 from models.dataset import (
@@ -43,9 +44,6 @@ from models.errors import PresetInvalidError
 from models.estimators import RiskModel, fit_with_decision, make_model
 from models.features import build_features, feature_names, select_features
 from models.metrics import (
-    P_ALERT,
-    P_CRITICAL,
-    P_EXPECTED,
     TEST_PREDICTION_COLUMNS,
     Y_PRED,
     Y_TRUE,
@@ -53,25 +51,27 @@ from models.metrics import (
     classification_metrics,
     confusion_table,
 )
-from models.tables import (
+from models.names import (
     ARTIFACT_AUDIT,
     ARTIFACT_CALIBRATION,
     ARTIFACT_CONFUSION,
     ARTIFACT_PRESET,
     ARTIFACT_TEST_PREDICTIONS,
+    MACRO_F1,
     MODEL_NAME,
+    RECALL_CRITICAL,
     TAG_ESTIMATOR,
     TAG_FLAGGED,
     TAG_HARMFUL,
     TAG_PRESET,
     TAG_TEST_YEAR,
     TAG_TRAIN_YEARS,
+    baseline_metric,
 )
 from pipeline import columns as c
 
 log = logging.getLogger(__name__)
 
-BASELINE_PREFIX: Final = "baseline_"
 METRIC_HARMFUL: Final = "audit_harmful_count"
 METRIC_FLAGGED: Final = "audit_flagged_count"
 MODEL_ARTIFACT: Final = "model"
@@ -175,13 +175,13 @@ def evaluate_fold(
             c.ANO: test[c.ANO].astype(int).to_numpy(),
             Y_TRUE: y_true.to_numpy(),
             Y_PRED: y_pred,
-            P_CRITICAL: proba[:, 0],
-            P_ALERT: proba[:, 1],
-            P_EXPECTED: proba[:, 2],
+            pc.P_CRITICAL: proba[:, 0],
+            pc.P_ALERT: proba[:, 1],
+            pc.P_EXPECTED: proba[:, 2],
         },
         columns=list(TEST_PREDICTION_COLUMNS),
     )
-    baseline = {"macro_f1": base["macro_f1"], "recall_critical": base["recall_critical"]}
+    baseline = {MACRO_F1: base[MACRO_F1], RECALL_CRITICAL: base[RECALL_CRITICAL]}
     return FoldResult(fold, metrics, baseline, predictions)
 
 
@@ -217,7 +217,7 @@ def _write_artifacts(
     confusion_table(preds[Y_TRUE].tolist(), preds[Y_PRED].tolist()).to_csv(
         folder / ARTIFACT_CONFUSION
     )
-    proba = preds.loc[:, [P_CRITICAL, P_ALERT, P_EXPECTED]].to_numpy(dtype=np.float64)
+    proba = preds.loc[:, list(pc.PROBABILITIES)].to_numpy(dtype=np.float64)
     calibration_by_decile(preds[Y_TRUE].tolist(), proba).to_csv(
         folder / ARTIFACT_CALIBRATION, index=False
     )
@@ -355,7 +355,7 @@ def _log_run(
                 step = result.fold.test_year
                 mlflow.log_metrics(result.metrics, step=step)
                 mlflow.log_metrics(
-                    {f"{BASELINE_PREFIX}{k}": v for k, v in result.baseline.items()}, step=step
+                    {baseline_metric(k): v for k, v in result.baseline.items()}, step=step
                 )
             mlflow.log_metrics({METRIC_HARMFUL: len(harmful), METRIC_FLAGGED: len(flagged)})
             with tempfile.TemporaryDirectory() as tmp:

@@ -20,6 +20,8 @@ from prometheus_client.exposition import choose_encoder
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from config import Settings
+from models import columns as pc
+from models.names import PRODUCTION
 from pipeline import columns as c
 from sidecar.auth import TokenPolicy
 from sidecar.deps import AdminServices, PublicServices, ReadServices, Services
@@ -245,7 +247,7 @@ def _add_routes(app: FastAPI) -> None:  # noqa: PLR0915 - one place lists every 
         snapshot = services.predictions.with_model()
         info = dict(snapshot.info)
         info.setdefault("version", snapshot.version)
-        info.setdefault("alias", "production")
+        info.setdefault("alias", PRODUCTION)
         return ModelInfo.model_validate({**info, "loaded_at": snapshot.loaded_at})
 
     @app.get(
@@ -281,10 +283,10 @@ def _add_routes(app: FastAPI) -> None:  # noqa: PLR0915 - one place lists every 
             snapshot = predictions.current()
             found = [snapshot.by_ra[ra] for ra in body.ras if ra in snapshot.by_ra]
             for row in found:
-                metrics.served(str(row["classe"]))
+                metrics.served(str(row[pc.CLASSE]))
             return LookupResponse.model_validate(
                 {
-                    "model_version": snapshot.version,
+                    pc.MODEL_VERSION: snapshot.version,
                     "predictions": found,
                     "not_found": [ra for ra in body.ras if ra not in snapshot.by_ra],
                 }
@@ -297,8 +299,8 @@ def _add_routes(app: FastAPI) -> None:  # noqa: PLR0915 - one place lists every 
         records = [student.model_dump() for student in students]
         version, scored = await asyncio.to_thread(predictions.score, records)
         for row in scored:
-            metrics.served(str(row["classe"]))
-        return ScoreResponse.model_validate({"model_version": version, "scored": scored})
+            metrics.served(str(row[pc.CLASSE]))
+        return ScoreResponse.model_validate({pc.MODEL_VERSION: version, "scored": scored})
 
     @app.get(
         "/risk-list",
@@ -324,18 +326,18 @@ def _add_routes(app: FastAPI) -> None:  # noqa: PLR0915 - one place lists every 
             classes = [part.strip() for part in classe.split(",") if part.strip()]
             if not classes or any(name not in c.CLASSES for name in classes):
                 raise _unprocessable(
-                    "query", "classe", f"use uma ou mais de {', '.join(c.CLASSES)}"
+                    "query", pc.CLASSE, f"use uma ou mais de {', '.join(c.CLASSES)}"
                 )
         snapshot = services.predictions.current()
         rows = snapshot.ranked(classes, top)
         for row in rows:
-            services.metrics.served(str(row["classe"]))
+            services.metrics.served(str(row[pc.CLASSE]))
         payload = {
-            "model_version": snapshot.version,
+            pc.MODEL_VERSION: snapshot.version,
             "ano": snapshot.ano,
             "classes": [name for name in c.CLASSES if name in classes],
             "top": top,
-            "scored_at": None if snapshot.scored_at is None else snapshot.scored_at.isoformat(),
+            pc.SCORED_AT: None if snapshot.scored_at is None else snapshot.scored_at.isoformat(),
             "total": len(rows),
             "students": list(rows),
         }

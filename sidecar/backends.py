@@ -13,6 +13,7 @@ from typing import Any
 import pandas as pd
 
 from config import Settings
+from models.names import PRODUCTION
 from sidecar.services import PipelineState, Scorer
 
 
@@ -35,9 +36,9 @@ class ModelsPackageBackend:
     def model_info(self, version: str) -> Mapping[str, Any]:
         """Registry facts of one version: preset, params, temporal test metrics, promotion."""
         from models import tracking
+        from models.names import MODEL_NAME
         from models.predictions import read_audit_log
         from models.registry import list_versions
-        from models.tables import MODEL_NAME
 
         info = next((v for v in list_versions(self._settings) if v.version == version), None)
         if info is None:
@@ -53,7 +54,7 @@ class ModelsPackageBackend:
         return {
             "name": MODEL_NAME,
             "version": version,
-            "alias": "production",
+            "alias": PRODUCTION,
             "preset": info.preset or None,
             "params": params,
             "metrics": {k: float(v) for k, v in info.metrics.items()},

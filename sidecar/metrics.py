@@ -16,9 +16,10 @@ from prometheus_client import CollectorRegistry, Counter, Histogram
 from prometheus_client.core import GaugeMetricFamily, Metric
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from models import columns as pc
 from pipeline import columns as c
 from sidecar.errors import INTERNAL_ERROR, where_it_failed
-from sidecar.services import AT_RISK_CLASSES, PipelineState, Snapshot
+from sidecar.services import PipelineState, Snapshot
 
 access_logger = logging.getLogger("sidecar.access")
 logger = logging.getLogger(__name__)
@@ -82,7 +83,7 @@ class StateCollector:
         if snapshot is not None:
             info.add_metric([snapshot.version, str(snapshot.info.get("preset") or "")], 1.0)
             counts = snapshot.at_risk
-            for classe in AT_RISK_CLASSES:
+            for classe in pc.AT_RISK_CLASSES:
                 at_risk.add_metric([classe], float(counts[classe]))
         drift = GaugeMetricFamily(
             "passos_drift_share", "Share of drifted columns per data year", labels=["ano"]

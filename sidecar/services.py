@@ -20,6 +20,7 @@ from typing import Any, Protocol
 
 import pandas as pd
 
+from models import columns as pc
 from pipeline import columns as c
 from sidecar.errors import (
     DatabaseUnavailableError,
@@ -33,24 +34,16 @@ from sidecar.errors import (
 
 logger = logging.getLogger(__name__)
 
-MODEL_VERSION = "model_version"
-RANK = "rank"
-REASONS = "reasons"
-RISK_SCORE = "risk_score"
-SCORED_AT = "scored_at"
-PROBABILITIES = ("p_critical", "p_alert", "p_expected")
 PREDICTION_FIELDS = (
     c.RA,
     c.ANO,
-    "classe",
-    *PROBABILITIES,
-    RISK_SCORE,
-    RANK,
-    REASONS,
-    MODEL_VERSION,
+    pc.CLASSE,
+    *pc.PROBABILITIES,
+    pc.RISK_SCORE,
+    pc.RANK,
+    pc.REASONS,
+    pc.MODEL_VERSION,
 )
-SCORED_FIELDS = ("classe", *PROBABILITIES, RISK_SCORE, REASONS)
-AT_RISK_CLASSES = (c.CRITICAL, c.ALERT)
 
 
 class Scorer(Protocol):
@@ -113,16 +106,16 @@ class Snapshot:
 
     @property
     def at_risk(self) -> dict[str, int]:
-        counts = dict.fromkeys(AT_RISK_CLASSES, 0)
+        counts = dict.fromkeys(pc.AT_RISK_CLASSES, 0)
         for row in self.rows:
-            if row["classe"] in counts:
-                counts[row["classe"]] += 1
+            if row[pc.CLASSE] in counts:
+                counts[row[pc.CLASSE]] += 1
         return counts
 
     def ranked(self, classes: Sequence[str] | None, top: int | None) -> list[Mapping[str, Any]]:
         """The ranked list filtered by class, then cut at ``top`` (as ``read_predictions``)."""
         wanted = set(classes) if classes else None
-        rows = [r for r in self.rows if wanted is None or r["classe"] in wanted]
+        rows = [r for r in self.rows if wanted is None or r[pc.CLASSE] in wanted]
         return rows if top is None else rows[:top]
 
 
@@ -181,8 +174,8 @@ def prediction_rows(frame: pd.DataFrame) -> tuple[dict[str, Any], ...]:
     for record in frame.loc[:, list(PREDICTION_FIELDS)].to_dict(orient="records"):
         row = {str(k): _json_value(v) for k, v in record.items()}
         row[c.RA] = str(row[c.RA])
-        row[REASONS] = reasons_list(record[REASONS])
-        row[MODEL_VERSION] = str(row[MODEL_VERSION])
+        row[pc.REASONS] = reasons_list(record[pc.REASONS])
+        row[pc.MODEL_VERSION] = str(row[pc.MODEL_VERSION])
         rows.append(row)
     return tuple(rows)
 
@@ -201,7 +194,7 @@ def build_snapshot(
     if version is None:
         raise NoProductionModelError()
     frame = backend.read_predictions()
-    versions = set(frame[MODEL_VERSION].astype(str)) if MODEL_VERSION in frame else set()
+    versions = set(frame[pc.MODEL_VERSION].astype(str)) if pc.MODEL_VERSION in frame else set()
     if versions and versions != {version}:
         # A promotion landed between the two reads: try again at the next refresh.
         raise ServiceUnavailableError(
@@ -228,10 +221,10 @@ def build_snapshot(
         info=info,
         rows=rows,
         by_ra={str(row[c.RA]): row for row in rows},
-        encoded={str(row[c.RA]): (encode_json(row), str(row["classe"])) for row in rows},
+        encoded={str(row[c.RA]): (encode_json(row), str(row[pc.CLASSE])) for row in rows},
         scorer=scorer,
         loaded_at=loaded_at,
-        scored_at=_latest_timestamp(frame, SCORED_AT),
+        scored_at=_latest_timestamp(frame, pc.SCORED_AT),
     )
 
 
@@ -355,11 +348,11 @@ class PredictionService:
         frame = pd.DataFrame(list(records))
         scored = snapshot.scorer.score(frame)
         out = []
-        for position, record in enumerate(scored.loc[:, list(SCORED_FIELDS)].to_dict("records")):
+        for position, record in enumerate(scored.loc[:, list(pc.SCORED_FIELDS)].to_dict("records")):
             row: dict[str, Any] = {c.RA: records[position].get(c.RA)}
             row |= {str(k): _json_value(v) for k, v in record.items()}
-            row[REASONS] = reasons_list(record[REASONS])
-            row[MODEL_VERSION] = snapshot.version
+            row[pc.REASONS] = reasons_list(record[pc.REASONS])
+            row[pc.MODEL_VERSION] = snapshot.version
             out.append(row)
         return snapshot.version, out
 

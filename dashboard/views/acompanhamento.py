@@ -8,9 +8,8 @@ import streamlit as st
 
 from dashboard import data, ui
 from dashboard.i18n import t
+from models import columns as pc
 from pipeline import columns as c
-
-FLAGGED = ("critical", "alert")
 
 
 def render() -> None:
@@ -29,11 +28,11 @@ def render() -> None:
         return
     year, version, frame = outcome
     st.subheader(t("acomp.header", year=year, next_year=year + 1, version=version))
-    flagged = frame[frame["classe"].isin(FLAGGED)]
+    flagged = frame[frame[pc.CLASSE].isin(pc.AT_RISK_CLASSES)]
     known = flagged[flagged["real"].notna()]
-    lagged = known[known["real"].isin(FLAGGED)]
-    truly = frame[frame["real"].isin(FLAGGED)]
-    missed = truly[~truly["classe"].isin(FLAGGED)]
+    lagged = known[known["real"].isin(pc.AT_RISK_CLASSES)]
+    truly = frame[frame["real"].isin(pc.AT_RISK_CLASSES)]
+    missed = truly[~truly[pc.CLASSE].isin(pc.AT_RISK_CLASSES)]
     cols = st.columns(4)
     cols[0].metric(t("acomp.flagged"), len(flagged))
     cols[1].metric(
@@ -53,11 +52,11 @@ def render() -> None:
         st.dataframe(
             pd.DataFrame(
                 {
-                    t("col.rank"): missed["rank"],
+                    t("col.rank"): missed[pc.RANK],
                     t("col.ra"): missed[c.RA],
                     t("col.nome"): missed.get(c.NOME),
                     t("col.fase"): missed.get(c.FASE),
-                    t("acomp.predicted"): missed["classe"].map(ui.class_label),
+                    t("acomp.predicted"): missed[pc.CLASSE].map(ui.class_label),
                     t("acomp.real"): missed["real"].map(ui.class_label),
                 }
             ),
@@ -70,7 +69,7 @@ def _matrix(frame: pd.DataFrame) -> None:
     known = frame[frame["real"].notna()]
     if known.empty:
         return
-    table = pd.crosstab(known["real"], known["classe"]).reindex(
+    table = pd.crosstab(known["real"], known[pc.CLASSE]).reindex(
         index=list(ui.CLASS_ORDER), columns=list(ui.CLASS_ORDER), fill_value=0
     )
     labels = [ui.class_label(k) for k in ui.CLASS_ORDER]

@@ -10,7 +10,9 @@ import streamlit as st
 from config import Settings
 from dashboard import data, ui
 from dashboard.i18n import t
+from models import columns as pc
 from pipeline import columns as c
+from pipeline.gold import risk_class
 
 
 def render() -> None:
@@ -59,11 +61,11 @@ def _prediction(cfg: Settings, ver: data.Versions, ra: str) -> None:
     r = row.iloc[0]
     st.subheader(t("aluno.prediction_title", year=int(r[c.ANO]) + 1))
     cols = st.columns(4)
-    cols[0].metric(t("col.classe"), ui.class_label(r["classe"]))
-    cols[1].metric(t("col.rank"), int(r["rank"]))
-    cols[2].metric(t("col.p_critical"), ui.fmt_pct(r["p_critical"]))
-    cols[3].metric(t("col.p_alert"), ui.fmt_pct(r["p_alert"]))
-    reasons = r["reasons"] if isinstance(r["reasons"], list | tuple) else []
+    cols[0].metric(t("col.classe"), ui.class_label(r[pc.CLASSE]))
+    cols[1].metric(t("col.rank"), int(r[pc.RANK]))
+    cols[2].metric(t("col.p_critical"), ui.fmt_pct(r[pc.P_CRITICAL]))
+    cols[3].metric(t("col.p_alert"), ui.fmt_pct(r[pc.P_ALERT]))
+    reasons = r[pc.REASONS] if isinstance(r[pc.REASONS], list | tuple) else []
     if len(reasons):
         st.markdown(t("aluno.reasons") + "\n" + "\n".join(f"- {x}" for x in reasons))
 
@@ -83,14 +85,9 @@ def _history_charts(history: pd.DataFrame) -> None:
             "aluno_chart_indicators",
         )
     defas = history[[c.ANO, c.DEFASAGEM, c.PEDRA]].copy()
-    colors = [
-        ui.CLASS_COLORS["critical"]
-        if d <= -2
-        else ui.CLASS_COLORS["alert"]
-        if d == -1
-        else ui.CLASS_COLORS["expected"]
-        for d in defas[c.DEFASAGEM].fillna(0)
-    ]
+    risk = data.settings().risk
+    classes = risk_class(defas[c.DEFASAGEM].fillna(0), risk)
+    colors = [ui.CLASS_COLORS[str(k)] for k in classes]
     bar = go.Figure(
         go.Bar(
             x=defas[c.ANO],
@@ -104,7 +101,7 @@ def _history_charts(history: pd.DataFrame) -> None:
     bar.update_layout(title=t("aluno.defasagem_chart"))
     with right:
         ui.chart(ui.style_figure(bar, t("axis.year"), t("axis.defasagem")), "aluno_chart_defasagem")
-    st.caption(t("aluno.pedra_caption"))
+    st.caption(t("aluno.pedra_caption", critical=risk.critical_at_most, alert=risk.alert_at_most))
 
 
 def _phase_comparison(gold: pd.DataFrame, current: pd.Series) -> None:

@@ -11,6 +11,7 @@ import streamlit as st
 from config import Settings
 from dashboard import data, ui
 from dashboard.i18n import t
+from models import columns as pc
 from pipeline import columns as c
 
 
@@ -130,16 +131,16 @@ def _class_mix(cfg: Settings, ver: data.Versions) -> None:
     observed = gold.groupby([c.ANO, c.CLASSE_ATUAL]).size().reset_index(name="n")
     observed["share"] = observed["n"] / observed.groupby(c.ANO)["n"].transform("sum")
     observed["serie"] = t("drift.mix_observed")
-    frames = [observed.rename(columns={c.CLASSE_ATUAL: "classe"})]
+    frames = [observed.rename(columns={c.CLASSE_ATUAL: pc.CLASSE})]
     preds = data.predictions_for(cfg, ver)
     if not preds.empty:
-        mix = preds.groupby([c.ANO, "classe"]).size().reset_index(name="n")
+        mix = preds.groupby([c.ANO, pc.CLASSE]).size().reset_index(name="n")
         mix["share"] = mix["n"] / mix.groupby(c.ANO)["n"].transform("sum")
         mix[c.ANO] = mix[c.ANO] + 1  # a prediction made on year t is about year t+1
         mix["serie"] = t("drift.mix_predicted")
         frames.append(mix)
     both = pd.concat(frames, ignore_index=True)
-    both["classe_label"] = both["classe"].map(ui.class_label)
+    both["classe_label"] = both[pc.CLASSE].map(ui.class_label)
     fig = px.bar(
         both,
         x=c.ANO,

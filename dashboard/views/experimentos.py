@@ -12,22 +12,23 @@ import streamlit as st
 from config import Settings
 from dashboard import audit, data, modelapi, ui
 from dashboard.i18n import t
+from models import columns as pc
+from models import names as mn
 
 HEADLINE: Final = (
-    "macro_f1",
-    "recall_critical",
+    mn.MACRO_F1,
+    mn.RECALL_CRITICAL,
     "precision_critical",
     "recall_alert",
     "precision_at_25",
-    "precision_at_100",
+    mn.PRECISION_AT_100,
     "recall_critical_at_100",
-    "brier",
-    "baseline_macro_f1",
+    mn.BRIER,
+    mn.baseline_metric(mn.MACRO_F1),
 )
 PER_CLASS: Final = tuple(
     f"{kind}_{cls}" for cls in ("critical", "alert", "expected") for kind in ("recall", "precision")
 )
-FLAGGED: Final = ("critical", "alert")
 
 
 def render() -> None:
@@ -47,7 +48,7 @@ def render() -> None:
         return
     _runs_table(runs)
     labels = {r.run_id: _run_label(r) for r in runs.itertuples()}
-    default = runs.sort_values("macro_f1", ascending=False)["run_id"].head(2).tolist()
+    default = runs.sort_values(mn.MACRO_F1, ascending=False)["run_id"].head(2).tolist()
     chosen = st.multiselect(
         t("exp.compare"),
         options=list(labels),
@@ -95,7 +96,7 @@ def _runs_table(runs: pd.DataFrame) -> None:
 
 
 def _metric_bars(picked: pd.DataFrame) -> None:
-    shown = [m for m in HEADLINE if m in picked.columns and m != "brier"]
+    shown = [m for m in HEADLINE if m in picked.columns and m != mn.BRIER]
     long = picked.melt(id_vars="label", value_vars=shown, var_name="m", value_name="v")
     long["m"] = long["m"].map(lambda m: t(f"metric.{m}"))
     fig = px.bar(long, x="m", y="v", color="label", barmode="group", title=t("exp.metrics_title"))
@@ -110,10 +111,10 @@ def _per_class(picked: pd.DataFrame) -> None:
     shown = [m for m in PER_CLASS if m in picked.columns]
     long = picked.melt(id_vars="label", value_vars=shown, var_name="m", value_name="v")
     long["tipo"] = long["m"].str.split("_").str[0].map(lambda k: t(f"exp.{k}"))
-    long["classe"] = long["m"].str.split("_").str[1].map(ui.class_label)
+    long[pc.CLASSE] = long["m"].str.split("_").str[1].map(ui.class_label)
     fig = px.bar(
         long,
-        x="classe",
+        x=pc.CLASSE,
         y="v",
         color="label",
         facet_col="tipo",
@@ -153,9 +154,9 @@ def _confusions(picked: pd.DataFrame, preds: dict[str, pd.DataFrame]) -> None:
 
 def precision_at_k(frame: pd.DataFrame) -> pd.DataFrame:
     """Share of Critical-or-Alert among the top-k by risk, for every k."""
-    risk = frame["p_critical"] + frame["p_alert"]
-    ordered = frame.assign(risk=risk).sort_values(["risk", "p_critical"], ascending=False)
-    hits = ordered["y_true"].isin(FLAGGED).to_numpy().cumsum()
+    risk = frame[pc.P_CRITICAL] + frame[pc.P_ALERT]
+    ordered = frame.assign(risk=risk).sort_values(["risk", pc.P_CRITICAL], ascending=False)
+    hits = ordered["y_true"].isin(pc.AT_RISK_CLASSES).to_numpy().cumsum()
     k = np.arange(1, len(ordered) + 1)
     return pd.DataFrame({"k": k, "precision": hits / k})
 
@@ -184,10 +185,12 @@ def _calibration(picked: pd.DataFrame, preds: dict[str, pd.DataFrame]) -> None:
         frame = preds.get(str(run_id), pd.DataFrame())
         if frame.empty:
             continue
-        risk = frame["p_critical"] + frame["p_alert"]
+        risk = frame[pc.P_CRITICAL] + frame[pc.P_ALERT]
         decile = pd.qcut(risk.rank(method="first"), q=min(10, len(frame)), labels=False) + 1
         grouped = (
-            pd.DataFrame({"d": decile, "pred": risk, "obs": frame["y_true"].isin(FLAGGED)})
+            pd.DataFrame(
+                {"d": decile, "pred": risk, "obs": frame["y_true"].isin(pc.AT_RISK_CLASSES)}
+            )
             .groupby("d")
             .mean()
             .reset_index()

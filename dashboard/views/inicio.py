@@ -9,6 +9,8 @@ import streamlit as st
 from config import Settings
 from dashboard import data, ui
 from dashboard.i18n import t
+from models import columns as pc
+from models import names as mn
 from pipeline import columns as c
 
 
@@ -23,7 +25,7 @@ def render() -> None:
     latest = int(gold[c.ANO].max())
     students = gold[gold[c.ANO] == latest]
     risk = data.risk_frame(cfg, ver)
-    counts = risk["classe"].value_counts() if not risk.empty else pd.Series(dtype=int)
+    counts = risk[pc.CLASSE].value_counts() if not risk.empty else pd.Series(dtype=int)
 
     cols = st.columns(4)
     cols[0].metric(t("inicio.students", year=latest), f"{len(students):,}".replace(",", "."))
@@ -40,12 +42,12 @@ def render() -> None:
 
 
 def _risk_by_phase(risk: pd.DataFrame) -> None:
-    flagged = risk[risk["classe"].isin(["critical", "alert"])]
+    flagged = risk[risk[pc.CLASSE].isin(pc.AT_RISK_CLASSES)]
     if flagged.empty:
         st.success(t("inicio.nobody_flagged"))
         return
-    by_phase = flagged.groupby([c.FASE, "classe"]).size().reset_index(name="alunos")
-    by_phase["classe_label"] = by_phase["classe"].map(ui.class_label)
+    by_phase = flagged.groupby([c.FASE, pc.CLASSE]).size().reset_index(name="alunos")
+    by_phase["classe_label"] = by_phase[pc.CLASSE].map(ui.class_label)
     fig = px.bar(
         by_phase,
         x=c.FASE,
@@ -70,11 +72,11 @@ def _model_summary(cfg: Settings, ver: data.Versions) -> None:
         return
     cols = st.columns(4)
     for col, name in zip(
-        cols, ("macro_f1", "recall_critical", "precision_at_100", "brier"), strict=True
+        cols, (mn.MACRO_F1, mn.RECALL_CRITICAL, mn.PRECISION_AT_100, mn.BRIER), strict=True
     ):
         value = metrics.get(name)
         col.metric(t(f"metric.{name}"), ui.fmt_num(value), help=t(f"metric_help.{name}"))
-    base = metrics.get("baseline_macro_f1")
+    base = metrics.get(mn.baseline_metric(mn.MACRO_F1))
     if base is not None:
         st.caption(t("inicio.vs_baseline", value=ui.fmt_num(base)))
 

@@ -11,13 +11,14 @@ import streamlit as st
 from config import Settings
 from dashboard import audit, data, modelapi, ui
 from dashboard.i18n import t
+from models import names as mn
 
 COMPARED: Final = (
-    "macro_f1",
-    "recall_critical",
+    mn.MACRO_F1,
+    mn.RECALL_CRITICAL,
     "precision_critical",
     "recall_alert",
-    "precision_at_100",
+    mn.PRECISION_AT_100,
     "recall_critical_at_100",
 )
 
@@ -36,7 +37,7 @@ def render() -> None:
         _audit_log(cfg)
         return
     _versions_table(versions)
-    production = next((v for v in versions if "production" in v["aliases"]), None)
+    production = next((v for v in versions if mn.PRODUCTION in v["aliases"]), None)
     if production is None:
         st.warning(t("modelos.no_production"), icon=":material/warning:")
     others = [v for v in versions if v is not production]
@@ -58,9 +59,9 @@ def _versions_table(versions: list[dict[str, Any]]) -> None:
             t("modelos.aliases"): [
                 ", ".join(t(f"alias.{a}") for a in v["aliases"]) for v in versions
             ],
-            t("metric.macro_f1"): [v["metrics"].get("macro_f1") for v in versions],
-            t("metric.recall_critical"): [v["metrics"].get("recall_critical") for v in versions],
-            t("metric.precision_at_100"): [v["metrics"].get("precision_at_100") for v in versions],
+            t("metric.macro_f1"): [v["metrics"].get(mn.MACRO_F1) for v in versions],
+            t("metric.recall_critical"): [v["metrics"].get(mn.RECALL_CRITICAL) for v in versions],
+            t("metric.precision_at_100"): [v["metrics"].get(mn.PRECISION_AT_100) for v in versions],
             t("modelos.gate"): [
                 t("modelos.gate_ok") if v["gate_passed"] else t("modelos.gate_fail")
                 for v in versions
@@ -83,7 +84,7 @@ def _versions_table(versions: list[dict[str, Any]]) -> None:
 
 def _pick_challenger(others: list[dict[str, Any]]) -> dict[str, Any]:
     by_version = {v["version"]: v for v in others}
-    best = max(others, key=lambda v: (v["gate_passed"], v["metrics"].get("macro_f1", 0)))
+    best = max(others, key=lambda v: (v["gate_passed"], v["metrics"].get(mn.MACRO_F1, 0)))
     options = list(by_version)
     chosen = st.selectbox(
         t("modelos.challenger"),
@@ -107,7 +108,7 @@ def _compare(
         series.append(
             (t("modelos.production_label", v=production["version"]), production["metrics"])
         )
-    baseline = {m: challenger["metrics"].get(f"baseline_{m}") for m in COMPARED}
+    baseline = {m: challenger["metrics"].get(mn.baseline_metric(m)) for m in COMPARED}
     series.append((t("modelos.baseline_label"), baseline))
     rows = [
         {"serie": name, "m": t(f"metric.{m}"), "v": metrics.get(m)}

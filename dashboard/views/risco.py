@@ -10,10 +10,10 @@ import streamlit as st
 from config import Settings
 from dashboard import audit, data, modelapi, ui
 from dashboard.i18n import t
+from models import columns as pc
 from pipeline import columns as c
 
 FILTERS: Final = (c.FASE, c.TURMA, c.INSTITUICAO, c.PEDRA, c.ESCOLA)
-FLAGGED: Final = ("critical", "alert")
 
 
 def render() -> None:
@@ -30,7 +30,7 @@ def render() -> None:
     year = int(frame[c.ANO].max())
     st.caption(t("risco.caption", year=year, version=ver.model, next_year=year + 1))
     chosen, classes = _filters(frame)
-    listed = chosen[chosen["classe"].isin(classes)]
+    listed = chosen[chosen[pc.CLASSE].isin(classes)]
     capacity = st.number_input(
         t("risco.capacity"),
         min_value=1,
@@ -58,7 +58,7 @@ def _filters(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
     classes = st.pills(
         t("risco.classes"),
         options=list(ui.CLASS_ORDER),
-        default=list(FLAGGED),
+        default=list(pc.AT_RISK_CLASSES),
         selection_mode="multi",
         format_func=ui.class_label,
         key="risco_classes",
@@ -78,7 +78,7 @@ def _filters(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
         )
         if picked:
             chosen = chosen[chosen[name].isin(picked)]
-    return chosen, list(classes or FLAGGED)
+    return chosen, list(classes or pc.AT_RISK_CLASSES)
 
 
 def _value_label(column: str) -> Any:
@@ -88,7 +88,7 @@ def _value_label(column: str) -> Any:
 
 
 def _summary(listed: pd.DataFrame, total: int) -> None:
-    counts = listed["classe"].value_counts()
+    counts = listed[pc.CLASSE].value_counts()
     st.markdown(
         t(
             "risco.summary",
@@ -117,17 +117,17 @@ def _table(listed: pd.DataFrame) -> None:
     if listed.empty:
         st.info(t("risco.empty"))
         return
-    reasons = reasons_columns(listed["reasons"])
+    reasons = reasons_columns(listed[pc.REASONS])
     view = pd.DataFrame(
         {
-            "rank": listed["rank"],
+            pc.RANK: listed[pc.RANK],
             c.RA: listed[c.RA],
             c.NOME: listed.get(c.NOME),
             c.FASE: listed.get(c.FASE),
             c.TURMA: listed.get(c.TURMA),
-            "classe": listed["classe"].map(ui.class_label),
-            "p_critical": listed["p_critical"],
-            "p_alert": listed["p_alert"],
+            pc.CLASSE: listed[pc.CLASSE].map(ui.class_label),
+            pc.P_CRITICAL: listed[pc.P_CRITICAL],
+            pc.P_ALERT: listed[pc.P_ALERT],
             **{col: reasons[col] for col in reasons.columns},
         }
     )
@@ -138,16 +138,16 @@ def _table(listed: pd.DataFrame) -> None:
         key="risco_table",
         height=min(38 + 35 * len(view), 700),
         column_config={
-            "rank": st.column_config.NumberColumn(t("col.rank"), width="small", pinned=True),
+            pc.RANK: st.column_config.NumberColumn(t("col.rank"), width="small", pinned=True),
             c.RA: st.column_config.TextColumn(t("col.ra"), pinned=True),
             c.NOME: st.column_config.TextColumn(t("col.nome")),
             c.FASE: st.column_config.NumberColumn(t("col.fase"), width="small"),
             c.TURMA: st.column_config.TextColumn(t("col.turma"), width="small"),
-            "classe": st.column_config.TextColumn(t("col.classe")),
-            "p_critical": st.column_config.ProgressColumn(
+            pc.CLASSE: st.column_config.TextColumn(t("col.classe")),
+            pc.P_CRITICAL: st.column_config.ProgressColumn(
                 t("col.p_critical"), color="#c0392b", **prob
             ),
-            "p_alert": st.column_config.ProgressColumn(t("col.p_alert"), color="#e67e22", **prob),
+            pc.P_ALERT: st.column_config.ProgressColumn(t("col.p_alert"), color="#e67e22", **prob),
             "reason_1": st.column_config.TextColumn(t("col.reason_1"), width="large"),
             "reason_2": st.column_config.TextColumn(t("col.reason_2"), width="large"),
             "reason_3": st.column_config.TextColumn(t("col.reason_3"), width="large"),
@@ -182,7 +182,7 @@ def _export(
             icon=":material/download:",
             on_click=audit.record,
             args=(cfg, username, audit.EXPORT),
-            kwargs={"format": fmt, "rows": len(listed), "model_version": version, "year": year},
+            kwargs={"format": fmt, "rows": len(listed), pc.MODEL_VERSION: version, "year": year},
         )
 
 

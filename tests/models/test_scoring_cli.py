@@ -75,3 +75,11 @@ def test_lists_of_an_earlier_year_are_read_by_year(trained: Settings) -> None:
     same = read_predictions(trained, version="3", ano=2024)
     assert same["ra"].tolist() == latest["ra"].tolist()
     assert read_predictions(trained, version="3", ano=2023).empty  # never scored for 2023
+
+
+def test_predictions_table_follows_the_prediction_contract() -> None:
+    """The table, the read frame and the contract module name the same columns in one order."""
+    from models import columns as pc
+    from models.tables import predictions
+
+    assert tuple(col.name for col in predictions.columns) == pc.PREDICTION_COLUMNS

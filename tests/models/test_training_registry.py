@@ -18,8 +18,8 @@ from models.errors import (
     UnknownVersionError,
 )
 from models.metrics import METRIC_NAMES, TEST_PREDICTION_COLUMNS, metrics_from_predictions
+from models.names import MODEL_NAME
 from models.predictions import production_version, read_audit_log, read_predictions
-from models.tables import MODEL_NAME
 from tests.models.gold_factory import FAST_PRESETS
 
 PERSISTENCE = str(FAST_PRESETS.index("persistence") + 1)
