@@ -61,6 +61,12 @@ class Settings(BaseSettings):
     drift_in_background: bool = Field(
         True, description="Finish drift reports in a separate process after gold is published"
     )
+    max_request_body_kb: int = Field(
+        512, ge=1, description="Largest request body the sidecar reads (413 beyond it)"
+    )
+    header_timeout_s: float = Field(
+        10.0, gt=0, description="Seconds a client has to send a request's headers to the sidecar"
+    )
     api_token: SecretStr | None = None
     admin_token: SecretStr | None = None
     admin_password: SecretStr | None = None

@@ -35,6 +35,7 @@ from sidecar.errors import (
     StudentNotFoundError,
     where_it_failed,
 )
+from sidecar.guard import RequestGuard
 from sidecar.metrics import Metrics, MetricsMiddleware
 from sidecar.schemas import (
     ErrorResponse,
@@ -131,6 +132,10 @@ def create_app(
         lifespan=lifespan,
     )
     app.state.token_policy = policy
+    # Added first, so it runs inside the metrics middleware: refusals are counted too.
+    app.add_middleware(
+        RequestGuard, policy=policy, max_body_bytes=settings.max_request_body_kb * 1024
+    )
     app.add_middleware(MetricsMiddleware, metrics=metrics)
     _add_error_handlers(app)
     _add_routes(app)

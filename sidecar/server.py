@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from config import Settings
 from pipeline.errors import PassosError
+from sidecar.guard import with_header_timeout
 from sidecar.settings import SidecarSettings, is_loopback
 
 logger = logging.getLogger(__name__)
@@ -64,4 +66,16 @@ def serve(
         server_header=False,
         proxy_headers=False,
         timeout_graceful_shutdown=5,
+        http=with_header_timeout(_http_protocol(), settings.header_timeout_s),
     )
+
+
+def _http_protocol() -> type[Any]:
+    """uvicorn's own choice of HTTP parser (httptools when installed, else h11)."""
+    try:
+        from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+    except ImportError:  # pragma: no cover - httptools ships with uvicorn[standard]
+        from uvicorn.protocols.http.h11_impl import H11Protocol
+
+        return H11Protocol
+    return HttpToolsProtocol

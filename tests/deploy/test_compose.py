@@ -32,6 +32,7 @@ COMPOSE_FILE = ROOT / "docker-compose.yml"
 DOCKERFILE = ROOT / "Dockerfile"
 DOCKERIGNORE = ROOT / ".dockerignore"
 ENV_EXAMPLE = ROOT / ".env.example"
+SETTINGS_ENV = ROOT / "deploy" / "passos.env"
 DEPLOY = ROOT / "deploy"
 PROMETHEUS_CONFIG = DEPLOY / "prometheus" / "prometheus.yml"
 ALERT_RULES = DEPLOY / "prometheus" / "alerts.yml"
@@ -729,6 +730,7 @@ def test_passos_variables_are_settings_the_code_reads(
     assert {"PASSOS_DATA_DIR", "PASSOS_DATABASE_URL", "PASSOS_API_TOKEN"} <= known
     used = {key for service in services.values() for key in environment(service)}
     used |= set(read_env_file(ENV_EXAMPLE, commented=True))
+    used |= set(read_env_file(SETTINGS_ENV, commented=True))
     unknown = sorted(name for name in used if name.startswith("PASSOS_") and name not in known)
     assert not unknown, f"no settings class reads {unknown}"
 
@@ -770,10 +772,38 @@ def test_secrets_come_only_from_the_env_file() -> None:
             if any(word in key for word in SECRET_WORDS):
                 assert value.startswith("${"), f"{service_name}.{key} is a literal"
         for env_file in as_argv(service.get("env_file")):
-            assert env_file == ".env", service_name
+            assert env_file == "deploy/passos.env", service_name
+    settings_file = read_env_file(SETTINGS_ENV, commented=True)
+    assert settings_file, "deploy/passos.env lists the optional settings"
+    leaked = [name for name in settings_file if any(word in name for word in SECRET_WORDS)]
+    assert not leaked, f"deploy/passos.env must hold no secret: {leaked}"
     ignored = (ROOT / ".gitignore").read_text(encoding="utf-8").splitlines()
     assert ".env" in ignored, ".env must be gitignored"
     assert not dockerignore_allows(".env"), ".env must never enter the build context"
+
+
+# Which secrets of .env each service may receive (issue #14: every container got every secret).
+SECRETS_OF: dict[str, set[str]] = {
+    "postgres": {"POSTGRES_PASSWORD"},
+    "mlflow": {"POSTGRES_PASSWORD"},
+    "sidecar": {"POSTGRES_PASSWORD", "PASSOS_API_TOKEN", "PASSOS_ADMIN_TOKEN"},
+    "dashboard": {"POSTGRES_PASSWORD", "PASSOS_ADMIN_PASSWORD"},
+    "cli": {"POSTGRES_PASSWORD"},
+    "prometheus": set(),
+    "grafana": {"GRAFANA_ADMIN_PASSWORD"},
+}
+
+
+def test_each_service_gets_only_the_secrets_it_needs() -> None:
+    services = raw_compose()["services"]  # not interpolated; YAML merge keys resolved
+    documented = read_env_file(ENV_EXAMPLE)
+    secrets = {name for name in documented if any(word in name for word in SECRET_WORDS)}
+    assert set(services) == set(SECRETS_OF)
+    for name, service in services.items():
+        text = yaml.safe_dump(service)
+        received = {secret for secret in secrets if f"${{{secret}" in text}
+        assert received == SECRETS_OF[name], name
+        assert ".env" not in as_argv(service.get("env_file")), name
 
 
 def test_compose_refuses_to_start_without_the_secrets() -> None:
