@@ -180,7 +180,14 @@ def test_serve_runs_uvicorn_with_the_header_timeout(
 ) -> None:
     from sidecar import server
 
+    import logging
+
     seen: dict[str, Any] = {}
     monkeypatch.setattr(uvicorn, "run", lambda _app, **kwargs: seen.update(kwargs))
-    server.serve(secure_settings.model_copy(update={"header_timeout_s": 3.0}))
+    levels = {name: logging.getLogger(name).level for name in server.SERVICE_LOGGERS}
+    try:
+        server.serve(secure_settings.model_copy(update={"header_timeout_s": 3.0}))
+    finally:  # serve() raises the service loggers to INFO; later tests expect them untouched
+        for name, level in levels.items():
+            logging.getLogger(name).setLevel(level)
     assert seen["http"].__name__.startswith("HeaderTimeout")
