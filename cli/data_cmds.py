@@ -115,7 +115,7 @@ def parse_years(text: str) -> list[int]:
 
 
 def cmd_demo_data(args: argparse.Namespace) -> int:
-    from pipeline import synthetic
+    import synthetic
     from pipeline.errors import PassosError
 
     try:
@@ -273,7 +273,7 @@ DEMO_FOLDER = "demo"
 
 def demo_workbook(data_dir: Path, students: int) -> Path:
     """The synthetic workbook of ``make run``, generated once per data dir (deterministic)."""
-    from pipeline import synthetic
+    import synthetic
 
     path = data_dir / DEMO_FOLDER / f"PEDE_demo_{students}.xlsx"
     if not path.exists():

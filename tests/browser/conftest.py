@@ -59,10 +59,10 @@ def _wait_healthy(url: str, process: subprocess.Popen[bytes], timeout: float = 9
 
 def _prepare(root: Path) -> tuple[Path, Path]:
     """2022–2024 loaded with a model in production; 2025 left for the test to upload."""
+    import synthetic
     from config import Settings
     from models.registry import promote
     from models.training import train_presets
-    from pipeline import synthetic
     from pipeline.ingest import Upload, ingest
 
     data_dir = root / "data"

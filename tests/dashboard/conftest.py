@@ -34,9 +34,9 @@ def build_product_data(
     data_dir: Path, students: int = 600, *, with_drift: bool = False
 ) -> Settings:
     """Synthetic 2022–2024 through the pipeline, drift, two presets trained, one promoted."""
+    import synthetic
     from models.registry import promote
     from models.training import train_presets
-    from pipeline import synthetic
     from pipeline.drift import run_pending_drift
     from pipeline.ingest import Upload, ingest
 

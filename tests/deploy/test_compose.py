@@ -50,7 +50,7 @@ PRODUCT_SERVICES = ("mlflow", "sidecar", "dashboard", "cli")
 PASSOS_SERVICES = ("sidecar", "dashboard", "cli")
 # No login of their own: never published beyond this machine.
 LOOPBACK_ONLY = ("mlflow", "prometheus")
-PACKAGE_DIRS = ("config", "pipeline", "models", "cycle", "sidecar", "dashboard", "cli")
+PACKAGE_DIRS = ("config", "pipeline", "models", "cycle", "sidecar", "dashboard", "cli", "synthetic")
 SECRET_WORDS = ("PASSWORD", "TOKEN", "SECRET")
 
 

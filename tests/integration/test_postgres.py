@@ -61,7 +61,7 @@ def _workbook_path(tmp_path: Path) -> Path:
     """The real workbook when available, else a synthetic one with the same layouts."""
     if REAL_WORKBOOK.exists():
         return REAL_WORKBOOK
-    from pipeline import synthetic
+    import synthetic
 
     sheets = synthetic.generate_years(900, [2022, 2023, 2024], seed=3)
     return synthetic.write_workbook(sheets, tmp_path / "PEDE_2022-24.xlsx")

@@ -29,9 +29,9 @@ CLASS_LABELS = {"critical": "Crítico", "alert": "Alerta", "expected": "Esperado
 @pytest.fixture(scope="module")
 def promoted(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
     """Synthetic PEDE 2022–2024 ingested, two versions trained, version 1 in production."""
+    import synthetic
     from models.registry import promote
     from models.training import train_preset
-    from pipeline import synthetic
     from pipeline.ingest import Upload, ingest
 
     root = tmp_path_factory.mktemp("contract")
