@@ -10,6 +10,10 @@ from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
+# The real PEDE workbooks sit beside the clone (never inside it, so they cannot be committed);
+# benchmarks and real-data tests read them from here.
+SHARED_PEDE_DIR = PROJECT_ROOT.parent / "shared" / "data" / "pede"
+REAL_WORKBOOK = SHARED_PEDE_DIR / "PEDE_2022-24.xlsx"
 
 LAYER_DIRS = {
     "landing": "00_landing",

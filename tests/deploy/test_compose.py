@@ -51,6 +51,8 @@ PASSOS_SERVICES = ("sidecar", "dashboard", "cli")
 # No login of their own: never published beyond this machine.
 LOOPBACK_ONLY = ("mlflow", "prometheus")
 PACKAGE_DIRS = ("config", "pipeline", "models", "cycle", "sidecar", "dashboard", "cli", "synthetic")
+# Dev tooling: in the repository, never in the wheel, the build context or the image.
+DEV_ONLY_DIRS = ("bench", "tests")
 SECRET_WORDS = ("PASSWORD", "TOKEN", "SECRET")
 
 
@@ -840,6 +842,8 @@ def test_dockerfile_builds_from_the_lock_file() -> None:
     packages = pyproject["tool"]["hatch"]["build"]["targets"]["wheel"]["packages"]
     assert set(packages) == set(PACKAGE_DIRS)
     assert set(packages) <= set(copied), "every package of the wheel reaches the builder"
+    assert not set(DEV_ONLY_DIRS) & set(packages), "dev tooling stays out of the wheel"
+    assert not set(DEV_ONLY_DIRS) & set(copied), "dev tooling stays out of the image"
 
 
 def test_dockerfile_runtime_stage_is_lean_and_non_root() -> None:
@@ -892,7 +896,9 @@ def test_build_context_has_what_the_dockerfile_copies_and_nothing_private() -> N
         "data/passos.db",
         ".git",
         ".venv",
-        "tests",
+        *DEV_ONLY_DIRS,
+        "bench/sidecar.py",
+        "tests/conftest.py",
         "mlruns",
         ".streamlit/secrets.toml",
         "config/__pycache__/settings.cpython-313.pyc",

@@ -297,7 +297,7 @@ async def _bench(settings: Settings, seconds: float, connections: int) -> dict[s
                 python,
                 "-m",
                 "uvicorn",
-                "sidecar.bench_bare:app",
+                "bench.sidecar_bare:app",
                 "--host",
                 HOST,
                 "--port",
