@@ -220,6 +220,8 @@ def _finish(settings: Any) -> None:
 
 def _spawn_finisher(settings: Any) -> None:
     """Finish drift and scoring in a detached process so that ingest returns at once."""
+    from config import PROJECT_ROOT
+
     log_path = settings.layer("reports") / "finish.log"
     with log_path.open("ab") as log_file:
         subprocess.Popen(  # noqa: S603 - our own CLI, fixed arguments
@@ -228,7 +230,7 @@ def _spawn_finisher(settings: Any) -> None:
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,
             start_new_session=True,
-            cwd=Path(__file__).resolve().parents[1],
+            cwd=PROJECT_ROOT,
         )
     echo(
         "Relatórios de drift e pontuação em preparo em segundo plano "
@@ -309,14 +311,19 @@ def cmd_demo(args: argparse.Namespace) -> int:
 def _serve_sidecar_and_dashboard(settings: Any) -> None:
     """The sidecar in a child process and the dashboard in this one, until Ctrl+C."""
     from cli.dashboard_cmds import cmd_dashboard
+    from config import PROJECT_ROOT
+    from config.network import is_loopback
 
     secure = settings.api_token is not None and settings.admin_token is not None
-    command = [sys.executable, "-m", "cli.main", "serve", "--host", "127.0.0.1", "--port", "8000"]
+    host, port = settings.sidecar_host, str(settings.sidecar_port)
+    if not secure and not is_loopback(host):
+        host = "127.0.0.1"  # without tokens the sidecar only ever listens on this machine
+    command = [sys.executable, "-m", "cli.main", "serve", "--host", host, "--port", port]
     if not secure:
         command.append("--insecure-dev")
         echo(
             "AVISO: PASSOS_API_TOKEN/PASSOS_ADMIN_TOKEN não definidos: a API roda sem token "
-            "(--insecure-dev), só nesta máquina (127.0.0.1)."
+            f"(--insecure-dev), só nesta máquina ({host})."
         )
     log_path = settings.layer("reports") / "sidecar.log"
     with log_path.open("ab") as log_file:
@@ -325,9 +332,9 @@ def _serve_sidecar_and_dashboard(settings: Any) -> None:
             stdout=log_file,
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,
-            cwd=Path(__file__).resolve().parents[1],
+            cwd=PROJECT_ROOT,
         )
-    echo(f"API (sidecar) em http://127.0.0.1:8000/docs (log: {log_path})")
+    echo(f"API (sidecar) em http://{host}:{port}/docs (log: {log_path})")
     try:
         cmd_dashboard(argparse.Namespace(host="127.0.0.1", port=8501))
     finally:

@@ -55,7 +55,6 @@ from sidecar.services import (
     RefreshOutcome,
     StatusService,
 )
-from sidecar.settings import SidecarSettings
 from sidecar.validation import describe
 
 logger = logging.getLogger(__name__)
@@ -83,13 +82,11 @@ def _errors(*codes: int) -> dict[int | str, dict[str, Any]]:
 def create_app(
     settings: Settings,
     *,
-    sidecar_settings: SidecarSettings | None = None,
     model_backend: ModelBackend | None = None,
     pipeline_backend: PipelineBackend | None = None,
     insecure_dev: bool = False,
 ) -> FastAPI:
     """One sidecar app; refuses (``TokensMissingError``) without tokens unless ``insecure_dev``."""
-    options = sidecar_settings or SidecarSettings()
     policy = TokenPolicy.from_tokens(
         settings.api_token.get_secret_value() if settings.api_token else None,
         settings.admin_token.get_secret_value() if settings.admin_token else None,
@@ -109,7 +106,7 @@ def create_app(
             predictions=PredictionService(model_backend or ModelsPackageBackend(settings)),
             status=StatusService(pipeline_backend or DatabasePipelineBackend(settings)),
             metrics=metrics,
-            options=options,
+            options=settings,
         )
         holder["services"] = app.state.services = services
         try:  # predictions first (fast); the poller's first round loads the model (MLflow)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import logging
 
 from config import Settings
+from config.network import is_loopback
 from pipeline.errors import PassosError
-from sidecar.settings import SidecarSettings, is_loopback
 
 logger = logging.getLogger(__name__)
 SERVICE_LOGGERS = ("sidecar", "uvicorn.error")
@@ -28,7 +28,6 @@ def serve(
     host: str | None = None,
     port: int | None = None,
     insecure_dev: bool = False,
-    sidecar_settings: SidecarSettings | None = None,
 ) -> None:
     """Build the app (refusing without tokens) and run it until interrupted."""
     import uvicorn
@@ -42,12 +41,11 @@ def serve(
         if service_logger.getEffectiveLevel() > logging.INFO:
             service_logger.setLevel(logging.INFO)
 
-    options = sidecar_settings or SidecarSettings()
-    bind_host = host or options.sidecar_host
-    bind_port = port or options.sidecar_port
+    bind_host = host or settings.sidecar_host
+    bind_port = port or settings.sidecar_port
     if insecure_dev and not is_loopback(bind_host):
         raise InsecureBindError(bind_host)
-    app = create_app(settings, sidecar_settings=options, insecure_dev=insecure_dev)
+    app = create_app(settings, insecure_dev=insecure_dev)
     if app.state.token_policy.open_access:
         logger.warning(
             "MODO INSEGURO (--insecure-dev): sem tokens, qualquer programa desta máquina lê as "

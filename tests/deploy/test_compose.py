@@ -612,9 +612,9 @@ def test_mlflow_runs_the_tracking_server_with_real_options(
 
 
 def test_ports_and_urls_agree_with_the_settings(services: dict[str, dict[str, Any]]) -> None:
-    from sidecar.settings import SidecarSettings
+    from config import Settings
 
-    assert SidecarSettings.model_fields["sidecar_port"].default == PORTS["sidecar"]
+    assert Settings.model_fields["sidecar_port"].default == PORTS["sidecar"]
     for name, port in PORTS.items():
         service = services[name]
         assert port in published(service), f"{name} must publish {port}"

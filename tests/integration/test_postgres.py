@@ -74,7 +74,6 @@ def test_ingest_train_promote_score_and_serve_on_postgresql(
     from models.registry import list_versions, promote
     from models.training import train_preset
     from sidecar.app import create_app
-    from sidecar.settings import SidecarSettings
     from tests.sidecar.conftest import wait_for_model
 
     assert pg_settings.tracking_uri.startswith("postgresql+psycopg://")
@@ -92,7 +91,7 @@ def test_ingest_train_promote_score_and_serve_on_postgresql(
     pg_settings = pg_settings.model_copy(
         update={"api_token": SecretStr(TOKEN), "admin_token": SecretStr(TOKEN + "-admin")}
     )
-    app = create_app(pg_settings, sidecar_settings=SidecarSettings(reload_interval_s=0.5))
+    app = create_app(pg_settings.model_copy(update={"reload_interval_s": 0.5}))
     with TestClient(app) as client:
         wait_for_model(app.state.services.predictions, seconds=120)
         headers = {"Authorization": f"Bearer {TOKEN}"}
