@@ -20,7 +20,7 @@ BENCH_FROM_A_CLONE = (
 @contextmanager
 def bench_package() -> Iterator[None]:
     """Imports of ``bench``, which is dev tooling left out of the wheel and the image on purpose."""
-    from pipeline.errors import PassosError
+    from config.errors import PassosError
 
     try:
         yield

@@ -99,7 +99,7 @@ def _default_user() -> str:
 
 def parse_years(text: str) -> list[int]:
     """``2022-2024`` → [2022, 2023, 2024]; ``2022,2024`` → [2022, 2024]."""
-    from pipeline.errors import PassosError
+    from config.errors import PassosError
 
     try:
         if "-" in text:
@@ -116,7 +116,7 @@ def parse_years(text: str) -> list[int]:
 
 def cmd_demo_data(args: argparse.Namespace) -> int:
     import synthetic
-    from pipeline.errors import PassosError
+    from config.errors import PassosError
 
     try:
         sheets = synthetic.generate_years(args.students, parse_years(args.years), seed=args.seed)

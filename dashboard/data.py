@@ -226,7 +226,8 @@ def preview(
     """What a file would become (``plan_upload``: nothing is written); errors are part of it."""
     import hashlib
 
-    from pipeline.errors import PassosError, YearUnknownError
+    from config.errors import PassosError
+    from pipeline.errors import YearUnknownError
     from pipeline.ingest import Upload, plan_upload
 
     cfg = Settings(max_upload_mb=max_upload_mb)

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-
-class PassosError(Exception):
-    """Base of every error the product reports to a user instead of a traceback."""
+from config.errors import PassosError
 
 
 class InputFileError(PassosError):

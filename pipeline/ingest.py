@@ -18,10 +18,11 @@ from typing import Any
 import pandas as pd
 
 from config import Settings
+from config.errors import PassosError
 from pipeline import columns as c
 from pipeline import publish, quality
 from pipeline.bronze import to_bronze
-from pipeline.errors import InputFileError, PassosError, YearAlreadyLoadedError, YearUnknownError
+from pipeline.errors import InputFileError, YearAlreadyLoadedError, YearUnknownError
 from pipeline.gold import build_gold
 from pipeline.locking import exclusive
 from pipeline.readers import check_file_name, check_size, read_sheets
@@ -355,7 +356,6 @@ def accept_copy(settings: Settings, year: int, user: str) -> None:
     """Accept a year flagged as a probable copy: its transitions become training labels."""
     from sqlalchemy import update
 
-    from pipeline.errors import PassosError
     from pipeline.store import year_flags
 
     settings.ensure_dirs()

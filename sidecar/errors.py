@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pipeline.errors import PassosError
+from config.errors import PassosError
 
 INTERNAL_ERROR = (
     "Erro interno no serviço de previsões. Tente de novo; se persistir, avise a equipe técnica "

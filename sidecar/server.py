@@ -5,8 +5,8 @@ from __future__ import annotations
 import logging
 
 from config import Settings
+from config.errors import PassosError
 from config.network import is_loopback
-from pipeline.errors import PassosError
 
 logger = logging.getLogger(__name__)
 SERVICE_LOGGERS = ("sidecar", "uvicorn.error")

@@ -10,7 +10,8 @@ import pandas as pd
 import pytest
 
 from config import Settings
-from pipeline.errors import InputFileError, PassosError, YearAlreadyLoadedError, YearUnknownError
+from config.errors import PassosError
+from pipeline.errors import InputFileError, YearAlreadyLoadedError, YearUnknownError
 from pipeline.ingest import Upload, ingest
 from pipeline.state import gold_path
 from tests.conftest import sheet_2023
