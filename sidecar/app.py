@@ -29,10 +29,10 @@ from sidecar.errors import (
     INTERNAL_ERROR,
     DatabaseUnavailableError,
     ModelLoadError,
-    NoProductionModelError,
     PredictionsNotReadyError,
     SidecarError,
     StudentNotFoundError,
+    no_production_model,
     where_it_failed,
 )
 from sidecar.metrics import Metrics, MetricsMiddleware
@@ -216,7 +216,7 @@ def _add_routes(app: FastAPI) -> None:  # noqa: PLR0915 - one place lists every 
         errors: list[SidecarError] = [] if database else [DatabaseUnavailableError()]
         snapshot = predictions.snapshot
         if snapshot is None:
-            error = predictions.last_error or NoProductionModelError()
+            error = predictions.last_error or no_production_model()
             if not (errors and isinstance(error, DatabaseUnavailableError)):
                 errors.append(error)
         elif not snapshot.rows:
