@@ -138,7 +138,8 @@ def cmd_demo_data(args: argparse.Namespace) -> int:
 
 def _run_ingest(args: argparse.Namespace) -> Any:
     from config import get_settings
-    from pipeline.ingest import Upload, ingest
+    from pipeline.ingest import ingest
+    from pipeline.plan import Upload
 
     settings = get_settings()
     uploads = [Upload.from_path(path) for path in args.files]
@@ -287,7 +288,8 @@ def demo_workbook(data_dir: Path, students: int) -> Path:
 
 def cmd_demo(args: argparse.Namespace) -> int:
     from config import get_settings
-    from pipeline.ingest import Upload, ingest
+    from pipeline.ingest import ingest
+    from pipeline.plan import Upload
 
     settings = get_settings()
     settings.ensure_dirs()

@@ -228,7 +228,8 @@ def preview(
 
     from config.errors import PassosError
     from pipeline.errors import YearUnknownError
-    from pipeline.ingest import Upload, plan_upload
+    from pipeline.ingest import plan_upload
+    from pipeline.plan import Upload
 
     cfg = Settings(max_upload_mb=max_upload_mb)
     digest = hashlib.sha256(content).hexdigest()

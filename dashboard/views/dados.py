@@ -14,7 +14,8 @@ from config.errors import PassosError
 from dashboard import audit, data, modelapi, ui
 from dashboard.auth import User
 from dashboard.i18n import t
-from pipeline.ingest import Upload, accept_copy, ingest
+from pipeline.ingest import accept_copy, ingest
+from pipeline.plan import Upload
 from pipeline.quality import PROBABLE_COPY
 from pipeline.state import load_state
 

@@ -63,7 +63,8 @@ def _prepare(root: Path) -> tuple[Path, Path]:
     from config import Settings
     from models.registry import promote
     from models.training import train_presets
-    from pipeline.ingest import Upload, ingest
+    from pipeline.ingest import ingest
+    from pipeline.plan import Upload
 
     data_dir = root / "data"
     settings = Settings(data_dir=data_dir, drift_in_background=False)

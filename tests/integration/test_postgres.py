@@ -18,7 +18,8 @@ from sqlalchemy import select
 from config import Settings
 from pipeline import columns as c
 from pipeline.drift import run_pending_drift
-from pipeline.ingest import Upload, ingest
+from pipeline.ingest import ingest
+from pipeline.plan import Upload
 from pipeline.state import gold_path
 from pipeline.status import pipeline_status
 from pipeline.store import engine_for, online_features

@@ -12,7 +12,8 @@ import pytest
 from config import Settings
 from config.errors import PassosError
 from pipeline.errors import InputFileError, YearAlreadyLoadedError, YearUnknownError
-from pipeline.ingest import Upload, ingest
+from pipeline.ingest import ingest
+from pipeline.plan import Upload
 from pipeline.state import gold_path
 from tests.conftest import sheet_2023
 

@@ -31,7 +31,8 @@ def promoted(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
     import synthetic
     from models.registry import promote
     from models.training import train_preset
-    from pipeline.ingest import Upload, ingest
+    from pipeline.ingest import ingest
+    from pipeline.plan import Upload
 
     root = tmp_path_factory.mktemp("contract")
     with pytest.MonkeyPatch.context() as mp:
