@@ -40,7 +40,3 @@ class PipelineBusyError(PassosError):
         super().__init__(
             "Já existe um processamento em andamento. Aguarde ele terminar e tente de novo."
         )
-
-
-class PublishError(PassosError):
-    """Writing the new state failed; the previously published state was kept."""
