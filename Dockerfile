@@ -33,6 +33,7 @@ COPY cycle ./cycle
 COPY sidecar ./sidecar
 COPY dashboard ./dashboard
 COPY cli ./cli
+COPY synthetic ./synthetic
 RUN --mount=type=cache,target=/root/.cache/uv \
     uv sync --frozen --no-dev --no-editable
 

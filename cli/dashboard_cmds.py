@@ -3,11 +3,7 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 from typing import Any
-
-PROJECT_ROOT = Path(__file__).resolve().parents[1]
-APP = PROJECT_ROOT / "dashboard" / "app.py"
 
 
 def register(subparsers: Any) -> None:
@@ -38,7 +34,7 @@ def cmd_dashboard(args: argparse.Namespace) -> int:
     from streamlit.web import bootstrap
 
     from cli.output import echo
-    from config import get_settings
+    from config import PROJECT_ROOT, get_settings
 
     # Streamlit reads .streamlit/config.toml from the working directory: pin the data dir
     # first so that a relative PASSOS_DATA_DIR keeps meaning what the user meant.
@@ -46,5 +42,5 @@ def cmd_dashboard(args: argparse.Namespace) -> int:
     os.chdir(PROJECT_ROOT)
     echo(f"Painel em http://{args.host}:{args.port} (Ctrl+C para parar)")
     bootstrap.load_config_options(flag_options=streamlit_flags(args))
-    bootstrap.run(str(APP), False, [], streamlit_flags(args))
+    bootstrap.run(str(PROJECT_ROOT / "dashboard" / "app.py"), False, [], streamlit_flags(args))
     return 0

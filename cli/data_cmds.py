@@ -99,7 +99,7 @@ def _default_user() -> str:
 
 def parse_years(text: str) -> list[int]:
     """``2022-2024`` → [2022, 2023, 2024]; ``2022,2024`` → [2022, 2024]."""
-    from pipeline.errors import PassosError
+    from config.errors import PassosError
 
     try:
         if "-" in text:
@@ -115,8 +115,8 @@ def parse_years(text: str) -> list[int]:
 
 
 def cmd_demo_data(args: argparse.Namespace) -> int:
-    from pipeline import synthetic
-    from pipeline.errors import PassosError
+    import synthetic
+    from config.errors import PassosError
 
     try:
         sheets = synthetic.generate_years(args.students, parse_years(args.years), seed=args.seed)
@@ -138,7 +138,8 @@ def cmd_demo_data(args: argparse.Namespace) -> int:
 
 def _run_ingest(args: argparse.Namespace) -> Any:
     from config import get_settings
-    from pipeline.ingest import Upload, ingest
+    from pipeline.ingest import ingest
+    from pipeline.plan import Upload
 
     settings = get_settings()
     uploads = [Upload.from_path(path) for path in args.files]
@@ -220,6 +221,8 @@ def _finish(settings: Any) -> None:
 
 def _spawn_finisher(settings: Any) -> None:
     """Finish drift and scoring in a detached process so that ingest returns at once."""
+    from config import PROJECT_ROOT
+
     log_path = settings.layer("reports") / "finish.log"
     with log_path.open("ab") as log_file:
         subprocess.Popen(  # noqa: S603 - our own CLI, fixed arguments
@@ -228,7 +231,7 @@ def _spawn_finisher(settings: Any) -> None:
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,
             start_new_session=True,
-            cwd=Path(__file__).resolve().parents[1],
+            cwd=PROJECT_ROOT,
         )
     echo(
         "Relatórios de drift e pontuação em preparo em segundo plano "
@@ -273,7 +276,7 @@ DEMO_FOLDER = "demo"
 
 def demo_workbook(data_dir: Path, students: int) -> Path:
     """The synthetic workbook of ``make run``, generated once per data dir (deterministic)."""
-    from pipeline import synthetic
+    import synthetic
 
     path = data_dir / DEMO_FOLDER / f"PEDE_demo_{students}.xlsx"
     if not path.exists():
@@ -285,7 +288,8 @@ def demo_workbook(data_dir: Path, students: int) -> Path:
 
 def cmd_demo(args: argparse.Namespace) -> int:
     from config import get_settings
-    from pipeline.ingest import Upload, ingest
+    from pipeline.ingest import ingest
+    from pipeline.plan import Upload
 
     settings = get_settings()
     settings.ensure_dirs()
@@ -309,14 +313,19 @@ def cmd_demo(args: argparse.Namespace) -> int:
 def _serve_sidecar_and_dashboard(settings: Any) -> None:
     """The sidecar in a child process and the dashboard in this one, until Ctrl+C."""
     from cli.dashboard_cmds import cmd_dashboard
+    from config import PROJECT_ROOT
+    from config.network import is_loopback
 
     secure = settings.api_token is not None and settings.admin_token is not None
-    command = [sys.executable, "-m", "cli.main", "serve", "--host", "127.0.0.1", "--port", "8000"]
+    host, port = settings.sidecar_host, str(settings.sidecar_port)
+    if not secure and not is_loopback(host):
+        host = "127.0.0.1"  # without tokens the sidecar only ever listens on this machine
+    command = [sys.executable, "-m", "cli.main", "serve", "--host", host, "--port", port]
     if not secure:
         command.append("--insecure-dev")
         echo(
             "AVISO: PASSOS_API_TOKEN/PASSOS_ADMIN_TOKEN não definidos: a API roda sem token "
-            "(--insecure-dev), só nesta máquina (127.0.0.1)."
+            f"(--insecure-dev), só nesta máquina ({host})."
         )
     log_path = settings.layer("reports") / "sidecar.log"
     with log_path.open("ab") as log_file:
@@ -325,9 +334,9 @@ def _serve_sidecar_and_dashboard(settings: Any) -> None:
             stdout=log_file,
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,
-            cwd=Path(__file__).resolve().parents[1],
+            cwd=PROJECT_ROOT,
         )
-    echo(f"API (sidecar) em http://127.0.0.1:8000/docs (log: {log_path})")
+    echo(f"API (sidecar) em http://{host}:{port}/docs (log: {log_path})")
     try:
         cmd_dashboard(argparse.Namespace(host="127.0.0.1", port=8501))
     finally:

@@ -57,7 +57,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _one_line(exc: BaseException) -> str:
-    from pipeline.errors import PassosError
+    from config.errors import PassosError
 
     if isinstance(exc, PassosError):
         return str(exc)

@@ -10,6 +10,10 @@ from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
+# The real PEDE workbooks sit beside the clone (never inside it, so they cannot be committed);
+# benchmarks and real-data tests read them from here.
+SHARED_PEDE_DIR = PROJECT_ROOT.parent / "shared" / "data" / "pede"
+REAL_WORKBOOK = SHARED_PEDE_DIR / "PEDE_2022-24.xlsx"
 
 LAYER_DIRS = {
     "landing": "00_landing",
@@ -71,6 +75,21 @@ class Settings(BaseSettings):
     admin_token: SecretStr | None = None
     admin_password: SecretStr | None = None
     risk: RiskThresholds = Field(default_factory=lambda: RiskThresholds())  # noqa: PLW0108 - mypy
+    # The HTTP sidecar: how it binds, refreshes its cache and bounds its requests.
+    sidecar_host: str = Field("127.0.0.1", description="Address `passos serve` binds by default")
+    sidecar_port: int = Field(
+        8000, ge=1, le=65535, description="Port `passos serve` binds by default"
+    )
+    reload_interval_s: float = Field(
+        30.0, gt=0, description="Seconds between checks for a new production model or predictions"
+    )
+    predict_max_ras: int = Field(1000, ge=1, description="Most RAs in one `POST /predict`")
+    predict_max_students: int = Field(
+        200, ge=1, description="Most feature records scored in one `POST /predict`"
+    )
+    health_timeout_s: float = Field(
+        2.0, gt=0, description="Longest wait for the database in `GET /health`"
+    )
 
     @model_validator(mode="after")
     def _absolute_data_dir(self) -> Settings:

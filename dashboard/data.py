@@ -226,8 +226,10 @@ def preview(
     """What a file would become (``plan_upload``: nothing is written); errors are part of it."""
     import hashlib
 
-    from pipeline.errors import PassosError, YearUnknownError
-    from pipeline.ingest import Upload, plan_upload
+    from config.errors import PassosError
+    from pipeline.errors import YearUnknownError
+    from pipeline.ingest import plan_upload
+    from pipeline.plan import Upload
 
     cfg = Settings(max_upload_mb=max_upload_mb)
     digest = hashlib.sha256(content).hexdigest()

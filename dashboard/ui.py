@@ -12,10 +12,10 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from config.errors import PassosError
 from dashboard.auth import User
 from dashboard.i18n import t
 from pipeline import columns as c
-from pipeline.errors import PassosError
 
 log = logging.getLogger(__name__)
 

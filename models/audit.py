@@ -31,7 +31,6 @@ GATED_DISPARITIES: Final = ("fnr",)
 MIN_HARM_GAP: Final = 0.05  # and at least 5 points worse: ratios of tiny rates are noise
 PHASE_BAND: Final = "faixa_fase"
 MISSING_GROUP: Final = "não informado"
-AUDIT_ATTRIBUTES: Final = (c.GENERO, c.INSTITUICAO, PHASE_BAND)
 AUDIT_COLUMNS: Final = (
     "atributo",
     "grupo",

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from pipeline.errors import PassosError
+from config.errors import PassosError
 
 
 class ModelsError(PassosError):

@@ -68,21 +68,6 @@ HISTORY_FEATURES: Final = (
 )
 ALL_FEATURES: Final = (*CURRENT_FEATURES, *HISTORY_FEATURES, GENERO_FEMININO)
 
-# Columns a record may carry; anything absent is treated as unknown (NaN).
-RECORD_COLUMNS: Final = (
-    c.RA,
-    c.ANO,
-    *c.SCORES,
-    c.DEFASAGEM,
-    c.FASE,
-    c.FASE_IDEAL,
-    c.IDADE,
-    c.ANOS_NA_INSTITUICAO,
-    c.INSTITUICAO,
-    c.PEDRA,
-    c.GENERO,
-)
-
 
 def feature_names(*, include_history: bool = True, include_genero: bool = False) -> list[str]:
     """The ordered model inputs for a preset's feature options."""

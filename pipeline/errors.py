@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-
-class PassosError(Exception):
-    """Base of every error the product reports to a user instead of a traceback."""
+from config.errors import PassosError
 
 
 class InputFileError(PassosError):
@@ -42,7 +40,3 @@ class PipelineBusyError(PassosError):
         super().__init__(
             "Já existe um processamento em andamento. Aguarde ele terminar e tente de novo."
         )
-
-
-class PublishError(PassosError):
-    """Writing the new state failed; the previously published state was kept."""

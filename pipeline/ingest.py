@@ -6,24 +6,24 @@
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import uuid
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
 from config import Settings
+from config.errors import PassosError
 from pipeline import columns as c
 from pipeline import publish, quality
 from pipeline.bronze import to_bronze
-from pipeline.errors import InputFileError, PassosError, YearAlreadyLoadedError, YearUnknownError
+from pipeline.errors import InputFileError, YearAlreadyLoadedError, YearUnknownError
 from pipeline.gold import build_gold
 from pipeline.locking import exclusive
+from pipeline.plan import FilePlan, SheetPlan, Upload
 from pipeline.readers import check_file_name, check_size, read_sheets
 from pipeline.schemas import silver_violations, validate_gold
 from pipeline.silver import to_silver
@@ -37,55 +37,6 @@ Progress = Callable[[str, str], None]  # (stage, message in Portuguese)
 
 def _no_progress(_stage: str, _message: str) -> None:
     return None
-
-
-@dataclass(frozen=True)
-class Upload:
-    """A file as the user gave it: its bare name and its bytes."""
-
-    name: str
-    content: bytes
-
-    @classmethod
-    def from_path(cls, path: Path) -> Upload:
-        try:
-            return cls(path.name, path.read_bytes())
-        except OSError as exc:
-            raise InputFileError(
-                f"Não foi possível abrir '{path}': {exc.strerror}. Confira o caminho."
-            ) from exc
-
-    @property
-    def content_hash(self) -> str:
-        return hashlib.sha256(self.content).hexdigest()
-
-
-@dataclass
-class SheetPlan:
-    """What one sheet becomes: its year, how its headers mapped, and the rows set aside."""
-
-    file_name: str
-    sheet: str
-    year: int
-    rows: int
-    mapping: dict[str, str | None]
-    ignored_headers: list[str]
-    bronze: pd.DataFrame = field(repr=False)
-    silver: pd.DataFrame = field(repr=False)
-    quarantine: pd.DataFrame = field(repr=False)
-
-
-@dataclass
-class FilePlan:
-    name: str
-    content_hash: str
-    size: int
-    already_ingested: bool
-    sheets: list[SheetPlan]
-
-    @property
-    def years(self) -> list[int]:
-        return sorted(s.year for s in self.sheets)
 
 
 @dataclass
@@ -355,7 +306,6 @@ def accept_copy(settings: Settings, year: int, user: str) -> None:
     """Accept a year flagged as a probable copy: its transitions become training labels."""
     from sqlalchemy import update
 
-    from pipeline.errors import PassosError
     from pipeline.store import year_flags
 
     settings.ensure_dirs()

@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pandas as pd
 from sqlalchemy import delete, insert, update
@@ -27,6 +27,7 @@ from pipeline import columns as c
 from pipeline import quality
 from pipeline.frames import records
 from pipeline.gold import latest_per_student
+from pipeline.plan import FilePlan, Upload
 from pipeline.state import gold_path, silver_path
 from pipeline.store import (
     drift_runs,
@@ -37,9 +38,6 @@ from pipeline.store import (
     quarantine,
     year_flags,
 )
-
-if TYPE_CHECKING:
-    from pipeline.ingest import FilePlan, Upload
 
 log = logging.getLogger(__name__)
 

@@ -5,8 +5,6 @@ Works on any SQLAlchemy URL (SQLite by default, PostgreSQL in docker-compose).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from functools import lru_cache
 from typing import Any
 
@@ -25,7 +23,6 @@ from sqlalchemy import (
     create_engine,
     event,
 )
-from sqlalchemy.engine import Connection
 
 from config import Settings
 from pipeline import columns as c
@@ -161,13 +158,6 @@ def get_engine(url: str) -> Engine:
         event.listen(engine, "connect", _sqlite_pragmas)
     metadata.create_all(engine)
     return engine
-
-
-@contextmanager
-def transaction(url: str) -> Iterator[Connection]:
-    """A connection inside one transaction: everything in it commits together or not at all."""
-    with get_engine(url).begin() as conn:
-        yield conn
 
 
 def engine_for(settings: Settings) -> Engine:

@@ -29,10 +29,10 @@ from sidecar.errors import (
     INTERNAL_ERROR,
     DatabaseUnavailableError,
     ModelLoadError,
-    NoProductionModelError,
     PredictionsNotReadyError,
     SidecarError,
     StudentNotFoundError,
+    no_production_model,
     where_it_failed,
 )
 from sidecar.guard import RequestGuard
@@ -56,7 +56,6 @@ from sidecar.services import (
     RefreshOutcome,
     StatusService,
 )
-from sidecar.settings import SidecarSettings
 from sidecar.validation import describe
 
 logger = logging.getLogger(__name__)
@@ -84,13 +83,11 @@ def _errors(*codes: int) -> dict[int | str, dict[str, Any]]:
 def create_app(
     settings: Settings,
     *,
-    sidecar_settings: SidecarSettings | None = None,
     model_backend: ModelBackend | None = None,
     pipeline_backend: PipelineBackend | None = None,
     insecure_dev: bool = False,
 ) -> FastAPI:
     """One sidecar app; refuses (``TokensMissingError``) without tokens unless ``insecure_dev``."""
-    options = sidecar_settings or SidecarSettings()
     policy = TokenPolicy.from_tokens(
         settings.api_token.get_secret_value() if settings.api_token else None,
         settings.admin_token.get_secret_value() if settings.admin_token else None,
@@ -110,7 +107,7 @@ def create_app(
             predictions=PredictionService(model_backend or ModelsPackageBackend(settings)),
             status=StatusService(pipeline_backend or DatabasePipelineBackend(settings)),
             metrics=metrics,
-            options=options,
+            options=settings,
         )
         holder["services"] = app.state.services = services
         try:  # predictions first (fast); the poller's first round loads the model (MLflow)
@@ -224,7 +221,7 @@ def _add_routes(app: FastAPI) -> None:  # noqa: PLR0915 - one place lists every 
         errors: list[SidecarError] = [] if database else [DatabaseUnavailableError()]
         snapshot = predictions.snapshot
         if snapshot is None:
-            error = predictions.last_error or NoProductionModelError()
+            error = predictions.last_error or no_production_model()
             if not (errors and isinstance(error, DatabaseUnavailableError)):
                 errors.append(error)
         elif not snapshot.rows:

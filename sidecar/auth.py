@@ -12,7 +12,7 @@ from enum import IntEnum
 from fastapi import HTTPException, Request, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from pipeline.errors import PassosError
+from config.errors import PassosError
 
 MISSING_TOKEN = "Acesso negado: envie o token no cabeçalho 'Authorization: Bearer <token>'."
 WRONG_TOKEN = "Acesso negado: token inválido."

@@ -7,10 +7,10 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
+from config import Settings
 from sidecar.auth import BearerAccess, Role, check_access
 from sidecar.metrics import Metrics
 from sidecar.services import PredictionService, StatusService
-from sidecar.settings import SidecarSettings
 
 
 @dataclass(frozen=True, slots=True)
@@ -20,7 +20,7 @@ class Services:
     predictions: PredictionService
     status: StatusService
     metrics: Metrics
-    options: SidecarSettings
+    options: Settings  # the sidecar's limits and intervals (``PASSOS_…``)
 
 
 async def get_services(request: Request) -> Services:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from pipeline.errors import PassosError
+from config.errors import PassosError
+from models.errors import NoProductionModelError
 
 INTERNAL_ERROR = (
     "Erro interno no serviço de previsões. Tente de novo; se persistir, avise a equipe técnica "
@@ -43,14 +44,25 @@ class DatabaseUnavailableError(ServiceUnavailableError):
         )
 
 
-class NoProductionModelError(ServiceUnavailableError):
-    """No model version holds the production alias yet."""
+def no_production_model() -> ServiceUnavailableError:
+    """The sidecar's answer to models' ``NoProductionModelError``: a 503, not a failure.
 
-    def __init__(self) -> None:
-        super().__init__(
-            "Nenhum modelo em produção ainda: treine e promova um modelo "
-            "(passos train, passos promote) e o serviço passa a responder sozinho."
-        )
+    The domain error tells a coordinator to promote a model; an API client is told instead that
+    the service starts answering by itself once one is promoted (the poller notices it).
+    """
+    return ServiceUnavailableError(
+        "Nenhum modelo em produção ainda: treine e promova um modelo "
+        "(passos train, passos promote) e o serviço passa a responder sozinho."
+    )
+
+
+def from_domain(exc: Exception) -> SidecarError | None:
+    """The sidecar's error for a domain error it knows how to answer, else ``None``."""
+    if isinstance(exc, SidecarError):
+        return exc
+    if isinstance(exc, NoProductionModelError):
+        return no_production_model()
+    return None
 
 
 class PredictionsNotReadyError(ServiceUnavailableError):

@@ -6,9 +6,9 @@ import logging
 from typing import Any
 
 from config import Settings
-from pipeline.errors import PassosError
+from config.errors import PassosError
+from config.network import is_loopback
 from sidecar.guard import with_header_timeout
-from sidecar.settings import SidecarSettings, is_loopback
 
 logger = logging.getLogger(__name__)
 SERVICE_LOGGERS = ("sidecar", "uvicorn.error")
@@ -30,7 +30,6 @@ def serve(
     host: str | None = None,
     port: int | None = None,
     insecure_dev: bool = False,
-    sidecar_settings: SidecarSettings | None = None,
 ) -> None:
     """Build the app (refusing without tokens) and run it until interrupted."""
     import uvicorn
@@ -44,12 +43,11 @@ def serve(
         if service_logger.getEffectiveLevel() > logging.INFO:
             service_logger.setLevel(logging.INFO)
 
-    options = sidecar_settings or SidecarSettings()
-    bind_host = host or options.sidecar_host
-    bind_port = port or options.sidecar_port
+    bind_host = host or settings.sidecar_host
+    bind_port = port or settings.sidecar_port
     if insecure_dev and not is_loopback(bind_host):
         raise InsecureBindError(bind_host)
-    app = create_app(settings, sidecar_settings=options, insecure_dev=insecure_dev)
+    app = create_app(settings, insecure_dev=insecure_dev)
     if app.state.token_policy.open_access:
         logger.warning(
             "MODO INSEGURO (--insecure-dev): sem tokens, qualquer programa desta máquina lê as "

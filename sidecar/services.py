@@ -21,15 +21,17 @@ from typing import Any, Protocol
 import pandas as pd
 
 from models import columns as pc
+from models.errors import NoProductionModelError
 from pipeline import columns as c
 from sidecar.errors import (
     DatabaseUnavailableError,
     ModelLoadError,
     ModelLoadingError,
-    NoProductionModelError,
     PredictionsNotReadyError,
     ServiceUnavailableError,
     SidecarError,
+    from_domain,
+    no_production_model,
 )
 
 logger = logging.getLogger(__name__)
@@ -272,8 +274,9 @@ def is_database_error(exc: BaseException) -> bool:
 
 def as_sidecar_error(exc: Exception) -> SidecarError:
     """Any failure while reading the predictions as the error a client receives."""
-    if isinstance(exc, SidecarError):
-        return exc
+    known = from_domain(exc)
+    if known is not None:
+        return known
     if is_database_error(exc):
         return DatabaseUnavailableError()
     return ServiceUnavailableError(
@@ -300,7 +303,7 @@ class PredictionService:
         """The snapshot to serve, or the reason there is none (→ 503)."""
         snapshot = self._snapshot
         if snapshot is None:
-            raise self.last_error or NoProductionModelError()
+            raise self.last_error or no_production_model()
         if not snapshot.rows:
             raise PredictionsNotReadyError(snapshot.version)
         return snapshot
@@ -309,7 +312,7 @@ class PredictionService:
         """The snapshot if its model is loaded, or why not (loading → 503, failed → 500)."""
         snapshot = self._snapshot
         if snapshot is None:
-            raise self.last_error or NoProductionModelError()
+            raise self.last_error or no_production_model()
         if snapshot.scorer is None:
             raise self.model_error or ModelLoadingError(snapshot.version)
         return snapshot

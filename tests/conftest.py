@@ -9,11 +9,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from config import Settings
+from config import REAL_WORKBOOK, SHARED_PEDE_DIR, Settings
 
-SHARED_PEDE = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "pede"
-REAL_WORKBOOK = SHARED_PEDE / "PEDE_2022-24.xlsx"
-REAL_COPY_2025 = SHARED_PEDE / "PEDE_2025.xlsx"
+REAL_COPY_2025 = SHARED_PEDE_DIR / "PEDE_2025.xlsx"
 
 needs_real_data = pytest.mark.skipif(
     not REAL_WORKBOOK.exists(), reason="real PEDE data not available (../shared/data/pede)"

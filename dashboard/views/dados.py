@@ -10,11 +10,12 @@ import streamlit as st
 from streamlit.runtime.uploaded_file_manager import UploadedFile
 
 from config import Settings
+from config.errors import PassosError
 from dashboard import audit, data, modelapi, ui
 from dashboard.auth import User
 from dashboard.i18n import t
-from pipeline.errors import PassosError
-from pipeline.ingest import Upload, accept_copy, ingest
+from pipeline.ingest import accept_copy, ingest
+from pipeline.plan import Upload
 from pipeline.quality import PROBABLE_COPY
 from pipeline.state import load_state
 

@@ -59,11 +59,12 @@ def _wait_healthy(url: str, process: subprocess.Popen[bytes], timeout: float = 9
 
 def _prepare(root: Path) -> tuple[Path, Path]:
     """2022–2024 loaded with a model in production; 2025 left for the test to upload."""
+    import synthetic
     from config import Settings
     from models.registry import promote
     from models.training import train_presets
-    from pipeline import synthetic
-    from pipeline.ingest import Upload, ingest
+    from pipeline.ingest import ingest
+    from pipeline.plan import Upload
 
     data_dir = root / "data"
     settings = Settings(data_dir=data_dir, drift_in_background=False)

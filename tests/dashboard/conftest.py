@@ -34,11 +34,12 @@ def build_product_data(
     data_dir: Path, students: int = 600, *, with_drift: bool = False
 ) -> Settings:
     """Synthetic 2022–2024 through the pipeline, drift, two presets trained, one promoted."""
+    import synthetic
     from models.registry import promote
     from models.training import train_presets
-    from pipeline import synthetic
     from pipeline.drift import run_pending_drift
-    from pipeline.ingest import Upload, ingest
+    from pipeline.ingest import ingest
+    from pipeline.plan import Upload
 
     settings = Settings(data_dir=data_dir, drift_in_background=False)
     sheets = synthetic.generate_years(students, [2022, 2023, 2024], seed=7)

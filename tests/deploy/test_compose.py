@@ -51,7 +51,9 @@ PRODUCT_SERVICES = ("mlflow", "sidecar", "dashboard", "cli")
 PASSOS_SERVICES = ("sidecar", "dashboard", "cli")
 # No login of their own: never published beyond this machine.
 LOOPBACK_ONLY = ("mlflow", "prometheus")
-PACKAGE_DIRS = ("config", "pipeline", "models", "cycle", "sidecar", "dashboard", "cli")
+PACKAGE_DIRS = ("config", "pipeline", "models", "cycle", "sidecar", "dashboard", "cli", "synthetic")
+# Dev tooling: in the repository, never in the wheel, the build context or the image.
+DEV_ONLY_DIRS = ("bench", "tests")
 SECRET_WORDS = ("PASSWORD", "TOKEN", "SECRET")
 
 
@@ -611,9 +613,9 @@ def test_mlflow_runs_the_tracking_server_with_real_options(
 
 
 def test_ports_and_urls_agree_with_the_settings(services: dict[str, dict[str, Any]]) -> None:
-    from sidecar.settings import SidecarSettings
+    from config import Settings
 
-    assert SidecarSettings.model_fields["sidecar_port"].default == PORTS["sidecar"]
+    assert Settings.model_fields["sidecar_port"].default == PORTS["sidecar"]
     for name, port in PORTS.items():
         service = services[name]
         assert port in published(service), f"{name} must publish {port}"
@@ -870,6 +872,8 @@ def test_dockerfile_builds_from_the_lock_file() -> None:
     packages = pyproject["tool"]["hatch"]["build"]["targets"]["wheel"]["packages"]
     assert set(packages) == set(PACKAGE_DIRS)
     assert set(packages) <= set(copied), "every package of the wheel reaches the builder"
+    assert not set(DEV_ONLY_DIRS) & set(packages), "dev tooling stays out of the wheel"
+    assert not set(DEV_ONLY_DIRS) & set(copied), "dev tooling stays out of the image"
 
 
 def test_dockerfile_runtime_stage_is_lean_and_non_root() -> None:
@@ -922,7 +926,9 @@ def test_build_context_has_what_the_dockerfile_copies_and_nothing_private() -> N
         "data/passos.db",
         ".git",
         ".venv",
-        "tests",
+        *DEV_ONLY_DIRS,
+        "bench/sidecar.py",
+        "tests/conftest.py",
         "mlruns",
         ".streamlit/secrets.toml",
         "config/__pycache__/settings.cpython-313.pyc",

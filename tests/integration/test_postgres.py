@@ -18,7 +18,8 @@ from sqlalchemy import select
 from config import Settings
 from pipeline import columns as c
 from pipeline.drift import run_pending_drift
-from pipeline.ingest import Upload, ingest
+from pipeline.ingest import ingest
+from pipeline.plan import Upload
 from pipeline.state import gold_path
 from pipeline.status import pipeline_status
 from pipeline.store import engine_for, online_features
@@ -61,7 +62,7 @@ def _workbook_path(tmp_path: Path) -> Path:
     """The real workbook when available, else a synthetic one with the same layouts."""
     if REAL_WORKBOOK.exists():
         return REAL_WORKBOOK
-    from pipeline import synthetic
+    import synthetic
 
     sheets = synthetic.generate_years(900, [2022, 2023, 2024], seed=3)
     return synthetic.write_workbook(sheets, tmp_path / "PEDE_2022-24.xlsx")
@@ -74,7 +75,6 @@ def test_ingest_train_promote_score_and_serve_on_postgresql(
     from models.registry import list_versions, promote
     from models.training import train_preset
     from sidecar.app import create_app
-    from sidecar.settings import SidecarSettings
     from tests.sidecar.conftest import wait_for_model
 
     assert pg_settings.tracking_uri.startswith("postgresql+psycopg://")
@@ -92,7 +92,7 @@ def test_ingest_train_promote_score_and_serve_on_postgresql(
     pg_settings = pg_settings.model_copy(
         update={"api_token": SecretStr(TOKEN), "admin_token": SecretStr(TOKEN + "-admin")}
     )
-    app = create_app(pg_settings, sidecar_settings=SidecarSettings(reload_interval_s=0.5))
+    app = create_app(pg_settings.model_copy(update={"reload_interval_s": 0.5}))
     with TestClient(app) as client:
         wait_for_model(app.state.services.predictions, seconds=120)
         headers = {"Authorization": f"Bearer {TOKEN}"}

@@ -17,7 +17,8 @@ REAL = Path(__file__).resolve().parents[2].parent / "shared/data/pede/PEDE_2022-
 @pytest.mark.skipif(not REAL.exists(), reason="real PEDE data not available (../shared/data/pede)")
 def test_lightgbm_beats_persistence_on_real_data(settings: Settings) -> None:
     from models.training import train_preset
-    from pipeline.ingest import Upload, ingest
+    from pipeline.ingest import ingest
+    from pipeline.plan import Upload
 
     ingest([Upload.from_path(REAL)], settings)
     result = train_preset(settings, "lightgbm")

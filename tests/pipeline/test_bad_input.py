@@ -10,8 +10,10 @@ import pandas as pd
 import pytest
 
 from config import Settings
-from pipeline.errors import InputFileError, PassosError, YearAlreadyLoadedError, YearUnknownError
-from pipeline.ingest import Upload, ingest
+from config.errors import PassosError
+from pipeline.errors import InputFileError, YearAlreadyLoadedError, YearUnknownError
+from pipeline.ingest import ingest
+from pipeline.plan import Upload
 from pipeline.state import gold_path
 from tests.conftest import sheet_2023
 

@@ -9,7 +9,8 @@ from sqlalchemy import select
 
 from config import Settings
 from pipeline import drift
-from pipeline.ingest import Upload, ingest
+from pipeline.ingest import ingest
+from pipeline.plan import Upload
 from pipeline.status import pipeline_status
 from pipeline.store import drift_columns, engine_for
 from tests.conftest import sheet_2023

@@ -12,8 +12,9 @@ from sqlalchemy import select
 from config import Settings
 from pipeline import columns as c
 from pipeline.errors import PipelineBusyError
-from pipeline.ingest import Upload, accept_copy, ingest, plan_upload
+from pipeline.ingest import accept_copy, ingest, plan_upload
 from pipeline.locking import exclusive
+from pipeline.plan import Upload
 from pipeline.state import gold_path, silver_path
 from pipeline.status import pipeline_status
 from pipeline.store import engine_for, ingested_files, online_features, quarantine, year_flags

@@ -10,7 +10,8 @@ import pytest
 from config import Settings
 from pipeline import columns as c
 from pipeline.drift import run_pending_drift
-from pipeline.ingest import Upload, ingest
+from pipeline.ingest import ingest
+from pipeline.plan import Upload
 from pipeline.state import gold_path
 from tests.conftest import REAL_COPY_2025, REAL_WORKBOOK, needs_real_data
 

@@ -17,7 +17,6 @@ from sqlalchemy.exc import OperationalError
 from config import Settings
 from sidecar.app import create_app
 from sidecar.services import PipelineState, PredictionService
-from sidecar.settings import SidecarSettings
 
 READ_TOKEN = "token-leitura-teste"
 ADMIN_TOKEN = "token-admin-teste"
@@ -172,10 +171,8 @@ def make_client(
     clients: list[TestClient] = []
 
     def make(**options: Any) -> TestClient:
-        sidecar = SidecarSettings(**options)
         app = create_app(
-            secure_settings,
-            sidecar_settings=sidecar,
+            secure_settings.model_copy(update=options),
             model_backend=fake_models,
             pipeline_backend=fake_pipeline,
         )

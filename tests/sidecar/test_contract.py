@@ -18,7 +18,6 @@ from pydantic import SecretStr
 
 from config import Settings
 from sidecar.app import create_app
-from sidecar.settings import SidecarSettings
 from tests.sidecar.conftest import ADMIN, ADMIN_TOKEN, READ, READ_TOKEN, wait_for_model
 
 pytestmark = pytest.mark.slow
@@ -29,10 +28,11 @@ CLASS_LABELS = {"critical": "Crítico", "alert": "Alerta", "expected": "Esperado
 @pytest.fixture(scope="module")
 def promoted(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
     """Synthetic PEDE 2022–2024 ingested, two versions trained, version 1 in production."""
+    import synthetic
     from models.registry import promote
     from models.training import train_preset
-    from pipeline import synthetic
-    from pipeline.ingest import Upload, ingest
+    from pipeline.ingest import ingest
+    from pipeline.plan import Upload
 
     root = tmp_path_factory.mktemp("contract")
     with pytest.MonkeyPatch.context() as mp:
@@ -55,7 +55,7 @@ def promoted(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
 
 @pytest.fixture
 def real_client(promoted: Settings) -> Iterator[TestClient]:
-    app = create_app(promoted, sidecar_settings=SidecarSettings(reload_interval_s=0.2))
+    app = create_app(promoted.model_copy(update={"reload_interval_s": 0.2}))
     with TestClient(app) as client:
         wait_for_model(app.state.services.predictions, seconds=120)
         yield client

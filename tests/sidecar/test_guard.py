@@ -178,9 +178,9 @@ def test_incomplete_headers_are_dropped_but_requests_still_served() -> None:
 def test_serve_runs_uvicorn_with_the_header_timeout(
     secure_settings: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from sidecar import server
-
     import logging
+
+    from sidecar import server
 
     seen: dict[str, Any] = {}
     monkeypatch.setattr(uvicorn, "run", lambda _app, **kwargs: seen.update(kwargs))

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from config import PROJECT_ROOT, Settings
-from pipeline.errors import PassosError
+from config.errors import PassosError
 
 HOST = "127.0.0.1"
 MAX_REQUESTS_PER_SECOND = 20_000  # the count bound: no phase sends more than this × seconds
@@ -297,7 +297,7 @@ async def _bench(settings: Settings, seconds: float, connections: int) -> dict[s
                 python,
                 "-m",
                 "uvicorn",
-                "sidecar.bench_bare:app",
+                "bench.sidecar_bare:app",
                 "--host",
                 HOST,
                 "--port",

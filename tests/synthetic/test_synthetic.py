@@ -9,7 +9,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from pipeline import synthetic
+import synthetic
+from synthetic import writers
 
 YEARS = [2022, 2023, 2024]
 
@@ -359,7 +360,7 @@ def test_writers_refuse_what_they_cannot_write(
         synthetic.write_workbooks_per_year(sheets, tmp_path, fmt="ods")
     with pytest.raises(ValueError, match="Nenhuma aba"):
         synthetic.write_workbook({}, tmp_path / "empty.xlsx")
-    monkeypatch.setattr(synthetic, "XLSX_MAX_ROWS", 100)
+    monkeypatch.setattr(writers, "XLSX_MAX_ROWS", 100)
     with pytest.raises(ValueError, match="use o formato csv"):
         synthetic.write_workbook(sheets, tmp_path / "big.xlsx")
     assert not list(tmp_path.glob("*.xlsx*"))
@@ -371,7 +372,7 @@ def test_a_failed_write_leaves_no_file_behind(
     def broken(frame: pd.DataFrame) -> list[bytes]:
         raise OSError("disk full")
 
-    monkeypatch.setattr(synthetic, "_sheet_xml", broken)
+    monkeypatch.setattr(writers, "_sheet_xml", broken)
     with pytest.raises(OSError, match="disk full"):
         synthetic.write_workbook(sheets, tmp_path / "PEDE.xlsx")
     assert list(tmp_path.iterdir()) == []

@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from sidecar import bench
+from bench import sidecar as bench
 
 
 async def _serve(responses: list[bytes]) -> tuple[asyncio.Server, int]:
