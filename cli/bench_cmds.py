@@ -49,6 +49,14 @@ def register(subparsers: Any) -> None:
     sidecar.add_argument("--seconds", type=float, default=10.0)
     sidecar.add_argument("--connections", type=int, default=16)
     sidecar.set_defaults(handler=cmd_bench_sidecar)
+    dashboard = sub.add_parser(
+        "dashboard", help="browser: upload→list vs CLI, cold page vs bare Streamlit, page switches"
+    )
+    dashboard.add_argument(
+        "--real", type=Path, help="real PEDE workbook (../shared/data/pede/PEDE_2022-24.xlsx)"
+    )
+    dashboard.add_argument("--repeats", type=int, default=2)
+    dashboard.set_defaults(handler=cmd_bench_dashboard)
 
 
 def cmd_bench_pipeline(args: argparse.Namespace) -> int:
@@ -82,4 +90,15 @@ def cmd_bench_sidecar(args: argparse.Namespace) -> int:
 
     report = run_sidecar_bench(get_settings(), seconds=args.seconds, connections=args.connections)
     echo(json.dumps(report, indent=1, default=str))
+    return 0
+
+
+def cmd_bench_dashboard(args: argparse.Namespace) -> int:
+    from config import REAL_WORKBOOK
+
+    with bench_package():
+        from bench.dashboard import run_dashboard_bench
+
+    report = run_dashboard_bench(args.real or REAL_WORKBOOK, repeats=args.repeats)
+    echo(json.dumps(report, indent=1))
     return 0
