@@ -42,5 +42,8 @@ def cmd_dashboard(args: argparse.Namespace) -> int:
     os.chdir(PROJECT_ROOT)
     echo(f"Painel em http://{args.host}:{args.port} (Ctrl+C para parar)")
     bootstrap.load_config_options(flag_options=streamlit_flags(args))
+    from dashboard.warmup import start_warmup
+
+    start_warmup()
     bootstrap.run(str(PROJECT_ROOT / "dashboard" / "app.py"), False, [], streamlit_flags(args))
     return 0
