@@ -1,4 +1,4 @@
-"""Data commands: demo-data, ingest, pipeline run/finish/status, accept-copy, demo."""
+"""Data commands: demo-data, ingest, pipeline run/finish/status, demo."""
 
 from __future__ import annotations
 
@@ -72,13 +72,6 @@ def register(subparsers: Any) -> None:
         help="stop after the data and model; no sidecar/dashboard",
     )
     demo.set_defaults(handler=cmd_demo)
-
-    accept = subparsers.add_parser(
-        "accept-copy", help="accept a year flagged as a probable copy (its labels enter training)"
-    )
-    accept.add_argument("year", type=int)
-    accept.add_argument("--user", default=_default_user())
-    accept.set_defaults(handler=cmd_accept_copy)
 
 
 def _ingest_arguments(parser: argparse.ArgumentParser) -> None:
@@ -259,15 +252,6 @@ def cmd_pipeline_status(args: argparse.Namespace) -> int:
     for drift in status["drift"]:
         share = "" if drift["drift_share"] is None else f" {drift['drift_share']:.0%}"
         echo(f"drift {drift['ano']}: {drift['status']}{share}")
-    return 0
-
-
-def cmd_accept_copy(args: argparse.Namespace) -> int:
-    from config import get_settings
-    from pipeline.ingest import accept_copy
-
-    accept_copy(get_settings(), args.year, user=args.user)
-    echo(f"Ano {args.year} aceito: as transições {args.year - 1}→{args.year} entram no treino.")
     return 0
 
 

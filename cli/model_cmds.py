@@ -53,6 +53,9 @@ def register(subparsers: Any) -> None:
         "--classe", default=None, help="classes to keep, e.g. critical,alert (default: all)"
     )
     risk.add_argument("--top", type=int, default=None, help="keep the first K students")
+    risk.add_argument(
+        "--ano", type=int, default=None, help="data year of the list (default: the latest)"
+    )
     risk.add_argument("--format", choices=("csv", "xlsx"), default=None)
     risk.add_argument("--out", type=Path, required=True, help="file to write")
     risk.set_defaults(handler=cmd_risk_list)
@@ -160,8 +163,10 @@ def cmd_risk_list(args: argparse.Namespace) -> int:
 
     fmt = args.format or ("xlsx" if args.out.suffix.lower() == ".xlsx" else "csv")
     content, meta = build_risk_list(
-        get_settings(), fmt, classes=parse_classes(args.classe), top=args.top
+        get_settings(), fmt, classes=parse_classes(args.classe), top=args.top, ano=args.ano
     )
     path = write_export(args.out, content)
     echo(f"Lista da versão {meta.model_version} (dados de {meta.data_year}) gravada em {path}.")
+    for warning in meta.warnings:
+        echo(f"AVISO: {warning}")
     return 0

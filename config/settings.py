@@ -71,6 +71,15 @@ class Settings(BaseSettings):
     header_timeout_s: float = Field(
         10.0, gt=0, description="Seconds a client has to send a request's headers to the sidecar"
     )
+    timezone: str = Field(
+        "America/Sao_Paulo",
+        description="IANA time zone of every time shown or exported (stored times stay UTC)",
+    )
+    predictions_keep_years: int | None = Field(
+        None,
+        ge=1,
+        description="Keep the risk lists of this many most recent data years (unset: forever)",
+    )
     api_token: SecretStr | None = None
     admin_token: SecretStr | None = None
     admin_password: SecretStr | None = None
@@ -90,6 +99,19 @@ class Settings(BaseSettings):
     health_timeout_s: float = Field(
         2.0, gt=0, description="Longest wait for the database in `GET /health`"
     )
+
+    @model_validator(mode="after")
+    def _known_timezone(self) -> Settings:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(self.timezone)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(
+                f"PASSOS_TIMEZONE '{self.timezone}' desconhecido: use um nome IANA, "
+                "por exemplo America/Sao_Paulo."
+            ) from None
+        return self
 
     @model_validator(mode="after")
     def _absolute_data_dir(self) -> Settings:

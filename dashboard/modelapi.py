@@ -56,12 +56,15 @@ def read_predictions(
     classes: Sequence[str] | None = None,
     top: int | None = None,
     version: str | None = None,
+    ano: int | None = None,
 ) -> pd.DataFrame:
     from models.predictions import read_predictions as read
 
     kwargs: dict[str, Any] = {"classes": list(classes) if classes else None, "top": top}
     if version is not None:
         kwargs["version"] = version
+    if ano is not None:
+        kwargs["ano"] = ano
     frame: pd.DataFrame = read(settings, **kwargs)
     return frame
 
@@ -71,6 +74,34 @@ def model_audit_log(settings: Settings) -> pd.DataFrame:
 
     frame: pd.DataFrame = read_audit_log(settings)
     return frame
+
+
+def published_list(settings: Settings, ano: int | None = None) -> Any:
+    """The published list of ``ano`` (version, thresholds, when), None when none."""
+    from models.predictions import published_list as read
+
+    return read(settings, ano)
+
+
+def published_years(settings: Settings) -> list[int]:
+    """Years with a list given to coordinators, newest first."""
+    from models.predictions import published_years as read
+
+    return read(settings)
+
+
+def follow_up(settings: Settings, ano: int | None = None) -> Any:
+    """How the list of ``ano`` turned out (``cycle.followup``; the CLI's numbers)."""
+    from cycle.followup import follow_up_year
+
+    return follow_up_year(settings, ano)
+
+
+def copy_warnings(settings: Settings, ano: int | None) -> list[str]:
+    """The probable-copy warnings of a year's predictions (empty when none)."""
+    from cycle.copies import copy_warnings as read
+
+    return read(settings, ano)
 
 
 def predictions_of_year(settings: Settings, year: int) -> tuple[str, pd.DataFrame] | None:
@@ -101,20 +132,11 @@ def risk_list_bytes(
     classes: Sequence[str] = (),
     top: int | None = None,
 ) -> bytes:
-    """The bytes ``passos risk-list`` writes for these rows (header: version, year, when)."""
-    from datetime import UTC, datetime
-
+    """The bytes ``passos risk-list`` writes for these rows (header: version, year, when, warnings,
+    order; a sentence per student on their class)."""
     from models import export
 
-    scored_at = frame[pc.SCORED_AT].max() if pc.SCORED_AT in frame and len(frame) else None
-    meta = export.RiskListMeta(
-        model_version=str(frame[pc.MODEL_VERSION].iloc[0]) if len(frame) else "",
-        data_year=int(frame["ano"].max()) if len(frame) else 0,
-        scored_at=None if scored_at is None or pd.isna(scored_at) else pd.Timestamp(scored_at),
-        exported_at=datetime.now(UTC),
-        classes=tuple(classes),
-        top=top,
-    )
+    meta = export.list_meta(settings, frame, classes=tuple(classes), top=top)
     content: bytes = export.risk_list_bytes(frame, meta, fmt)
     return content
 

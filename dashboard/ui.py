@@ -12,6 +12,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from config.clock import local_text, zone_city
 from config.errors import PassosError
 from dashboard.auth import User
 from dashboard.i18n import t
@@ -104,16 +105,24 @@ def fmt_num(value: float | None, digits: int = 2) -> str:
     return text
 
 
+def timezone() -> str:
+    """The configured time zone (``PASSOS_TIMEZONE``) of every time the pages show."""
+    from config import get_settings
+
+    return get_settings().timezone
+
+
 def fmt_when(value: Any) -> str:
-    if value is None or (not isinstance(value, str) and pd.isna(value)):
+    """A stored (UTC) time in the configured zone, labelled: ``04/12/2026 14:15 (…)``."""
+    zone = timezone()
+    text = local_text(value, zone, with_zone=False)
+    if not text:
         return "—"
-    stamp = pd.Timestamp(value)
-    if stamp.tzinfo is None:
-        stamp = stamp.tz_localize("UTC")
-    local = stamp.tz_convert("America/Sao_Paulo")
-    return local.strftime("%d/%m/%Y %H:%M")
+    return f"{text} ({t('common.tz_label', city=zone_city(zone))})"
 
 
 def csv_bytes(frame: pd.DataFrame) -> bytes:
-    """CSV as a pt-BR Excel opens it: ``;`` separator, comma decimals, UTF-8 with BOM."""
-    return frame.to_csv(index=False, sep=";", decimal=",").encode("utf-8-sig")
+    """CSV as a pt-BR Excel opens it, formulas neutralised (the product's one CSV writer)."""
+    from models.export import table_csv_bytes
+
+    return table_csv_bytes(frame)

@@ -1,14 +1,19 @@
-"""The ranked risk list as CSV or XLSX bytes — one builder for the CLI and the dashboard download.
+"""The ranked risk list as CSV or XLSX bytes — one builder for the CLI and the dashboard download —
+and the product's one neutralising writer for every other download (:func:`table_csv_bytes`).
 
-A header block names the model version, the data year and when the predictions were made.
+A header block names the model version, the data year, when the predictions were made and
+exported (in ``PASSOS_TIMEZONE``, labelled), any warning on the year (probable copy) and why the
+list is in its order; each student's row says in one sentence why they are in their class.
 Text cells that a spreadsheet would read as a formula (starting with ``=``, ``+``, ``-``, ``@``,
-tab or carriage return) are prefixed with ``'`` (OWASP CSV injection).
+tab or carriage return) are prefixed with ``'`` (OWASP CSV injection), whatever the column's
+dtype (``object`` or pandas ``string``).
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -18,9 +23,18 @@ from typing import Final, Literal
 import pandas as pd
 
 from config import Settings
+from config.clock import local_text
 from models import columns as pc
-from models.errors import ExportFormatError, ExportPathError, NoProductionModelError
-from models.predictions import production_version, read_predictions
+from models.decision import (
+    ABOVE_CRITICAL,
+    ABOVE_LAGGING,
+    BELOW_BOTH,
+    ClassReason,
+    class_reason,
+    percent,
+)
+from models.errors import ExportFormatError, ExportPathError, ModelsError, NoProductionModelError
+from models.predictions import PublishedList, published_list, read_predictions
 from pipeline import columns as c
 
 Format = Literal["csv", "xlsx"]
@@ -35,11 +49,56 @@ EXPORT_COLUMNS: Final = (
     "Classe de risco",
     "Risco de defasagem (%)",
     "Probabilidade de Crítico (%)",
+    "Por que nesta classe",
     "Motivo 1",
     "Motivo 2",
     "Motivo 3",
 )
 CSV_SEPARATOR: Final = ";"  # what Excel in pt-BR expects
+ORDER_SENTENCE: Final = (
+    "A lista está em ordem de 'Risco de defasagem (%)' = P(Crítico) + P(Alerta), do maior para "
+    "o menor; a classe vem das regras de decisão do modelo (coluna 'Por que nesta classe'), "
+    "por isso um aluno em Alerta pode vir antes de um Crítico."
+)
+
+
+def class_sentence(reason: ClassReason) -> str:
+    """One Portuguese sentence: why this student is in this class (the decision rule, numbers)."""
+    label = CLASS_LABELS.get(reason.classe, reason.classe)
+    p_crit, p_lag = percent(reason.p_critical), percent(reason.risk_score)
+    t_crit, t_lag = percent(reason.threshold_critical), percent(reason.threshold_lagging)
+    if reason.kind == ABOVE_CRITICAL:
+        return (
+            f"{label} porque P(Crítico) = {p_crit}, acima do limiar de {t_crit} "
+            "usado para esse modelo."
+        )
+    if reason.kind == ABOVE_LAGGING:
+        return (
+            f"{label} porque P(Crítico) = {p_crit} ficou abaixo do limiar de {t_crit}, "
+            f"mas P(Crítico ou Alerta) = {p_lag} está acima do limiar de {t_lag} "
+            "usado para esse modelo."
+        )
+    if reason.kind == BELOW_BOTH:
+        return (
+            f"{label} porque P(Crítico) = {p_crit} e P(Crítico ou Alerta) = {p_lag} ficaram "
+            f"abaixo dos limiares de {t_crit} e {t_lag} usados para esse modelo."
+        )
+    return f"{label}: P(Crítico) = {p_crit}, P(Crítico ou Alerta) = {p_lag}."
+
+
+def reasons_of(predictions: pd.DataFrame, published: PublishedList | None) -> list[ClassReason]:
+    """The class reason of every row, with the thresholds of the list's published version."""
+    t_crit = None if published is None else published.threshold_critical
+    t_lag = None if published is None else published.threshold_lagging
+    return [
+        class_reason(str(k), float(pcrit), float(score), t_crit, t_lag)
+        for k, pcrit, score in zip(
+            predictions[pc.CLASSE],
+            predictions[pc.P_CRITICAL],
+            predictions[pc.RISK_SCORE],
+            strict=True,
+        )
+    ]
 
 
 @dataclass(frozen=True)
@@ -52,22 +111,61 @@ class RiskListMeta:
     exported_at: datetime
     classes: tuple[str, ...] = ()
     top: int | None = None
+    timezone: str = "UTC"
+    warnings: tuple[str, ...] = ()
+    published: PublishedList | None = None
 
     def header_rows(self) -> list[tuple[str, str]]:
         chosen = ", ".join(CLASS_LABELS.get(k, k) for k in self.classes) or "todas"
         return [
             ("Lista de risco de defasagem - Passos Mágicos", ""),
+            *(("AVISO", text) for text in self.warnings),
             ("Versão do modelo", self.model_version),
             ("Ano dos dados", str(self.data_year)),
-            ("Previsões calculadas em", _when(self.scored_at)),
-            ("Exportado em", _when(self.exported_at)),
+            ("Previsões calculadas em", local_text(self.scored_at, self.timezone)),
+            ("Exportado em", local_text(self.exported_at, self.timezone)),
             ("Classes", chosen),
             ("Limite", "todos" if self.top is None else f"primeiros {self.top}"),
+            ("Ordem da lista", ORDER_SENTENCE),
         ]
 
 
-def _when(moment: datetime | None) -> str:
-    return "" if moment is None else moment.strftime("%d/%m/%Y %H:%M")
+def list_meta(
+    settings: Settings,
+    rows: pd.DataFrame,
+    *,
+    classes: Sequence[str] = (),
+    top: int | None = None,
+    exported_at: datetime | None = None,
+    published: PublishedList | None = None,
+) -> RiskListMeta:
+    """The header of an export of ``rows`` (one year's list, possibly filtered or empty)."""
+    from cycle.copies import copy_warnings
+
+    year = published.ano if published else int(rows[c.ANO].iloc[0]) if len(rows) else None
+    if published is None and year is not None:
+        published = published_list(settings, year)
+    version = (
+        published.model_version
+        if published
+        else str(rows[pc.MODEL_VERSION].iloc[0])
+        if len(rows)
+        else ""
+    )
+    scored_at = rows[pc.SCORED_AT].max() if len(rows) else None
+    if scored_at is None or pd.isna(scored_at):
+        scored_at = None if published is None else published.published_at
+    return RiskListMeta(
+        model_version=version,
+        data_year=year or 0,
+        scored_at=None if scored_at is None else pd.Timestamp(scored_at).to_pydatetime(),
+        exported_at=exported_at or datetime.now(UTC),
+        classes=tuple(classes),
+        top=top,
+        timezone=settings.timezone,
+        warnings=tuple(copy_warnings(settings, year)),
+        published=published,
+    )
 
 
 def neutralise(value: object) -> object:
@@ -77,9 +175,39 @@ def neutralise(value: object) -> object:
     return value
 
 
-def risk_list_frame(predictions: pd.DataFrame) -> pd.DataFrame:
+def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy whose text cells and column names cannot run as formulas (object, string dtypes)."""
+    table = frame.copy()
+    for col in table.columns:
+        kind = table[col].dtype
+        if pd.api.types.is_object_dtype(kind) or pd.api.types.is_string_dtype(kind):
+            table[col] = table[col].astype(object).map(neutralise)
+    table.columns = [neutralise(str(col)) for col in table.columns]
+    return table
+
+
+def table_csv_bytes(frame: pd.DataFrame) -> bytes:
+    """Any table as the CSV a pt-BR Excel opens (``;``, comma decimals, UTF-8 BOM), neutralised:
+    the one writer of every CSV download the product offers."""
+    return (
+        neutralise_frame(frame)
+        .to_csv(index=False, sep=CSV_SEPARATOR, decimal=",")
+        .encode("utf-8-sig")
+    )
+
+
+def safe_file_name(name: str) -> str:
+    """A download file name with only letters, digits, ``._-`` and no formula-like start."""
+    cleaned = re.sub(r"[^0-9A-Za-z._-]+", "_", name).lstrip("._-+=@") or "arquivo"
+    return cleaned
+
+
+def risk_list_frame(
+    predictions: pd.DataFrame, published: PublishedList | None = None
+) -> pd.DataFrame:
     """The export table (Portuguese headers) from ``read_predictions`` rows, cells neutralised."""
     reasons = [list(r) + [""] * (3 - len(r)) for r in predictions[pc.REASONS]]
+    why = [class_sentence(r) for r in reasons_of(predictions, published)]
     table = pd.DataFrame(
         {
             "Posição": predictions[pc.RANK].astype(int).to_numpy(),
@@ -90,16 +218,14 @@ def risk_list_frame(predictions: pd.DataFrame) -> pd.DataFrame:
             "Classe de risco": [CLASS_LABELS.get(str(k), str(k)) for k in predictions[pc.CLASSE]],
             "Risco de defasagem (%)": (predictions[pc.RISK_SCORE] * 100).round(1).to_numpy(),
             "Probabilidade de Crítico (%)": (predictions[pc.P_CRITICAL] * 100).round(1).to_numpy(),
+            "Por que nesta classe": why,
             "Motivo 1": [r[0] for r in reasons],
             "Motivo 2": [r[1] for r in reasons],
             "Motivo 3": [r[2] for r in reasons],
         },
         columns=list(EXPORT_COLUMNS),
     )
-    text_columns = [col for col in table.columns if table[col].dtype == object]
-    for col in text_columns:
-        table[col] = table[col].map(neutralise)
-    return table
+    return neutralise_frame(table)
 
 
 def _csv(table: pd.DataFrame, header: Sequence[tuple[str, str]]) -> bytes:
@@ -117,6 +243,7 @@ def _xlsx(table: pd.DataFrame, header: Sequence[tuple[str, str]]) -> bytes:
     from openpyxl.styles import Font
 
     workbook = Workbook()
+    workbook.properties.created = workbook.properties.modified = _FIXED_STAMP
     sheet = workbook.active
     assert sheet is not None
     sheet.title = "Lista de risco"
@@ -139,9 +266,12 @@ def _xlsx(table: pd.DataFrame, header: Sequence[tuple[str, str]]) -> bytes:
     return buffer.getvalue()
 
 
+_FIXED_STAMP: Final = datetime(2000, 1, 1)  # XLSX properties: the header says when
+
+
 def risk_list_bytes(predictions: pd.DataFrame, meta: RiskListMeta, fmt: str) -> bytes:
     """The export file's bytes (``csv`` or ``xlsx``) for ``read_predictions`` rows."""
-    table = risk_list_frame(predictions)
+    table = risk_list_frame(predictions, meta.published)
     header = meta.header_rows()
     if fmt == "csv":
         return _csv(table, header)
@@ -155,24 +285,41 @@ def build_risk_list(
     fmt: str,
     classes: Sequence[str] | None = None,
     top: int | None = None,
+    *,
+    ano: int | None = None,
+    exported_at: datetime | None = None,
 ) -> tuple[bytes, RiskListMeta]:
-    """The production ranking (filtered) as export bytes plus its header metadata."""
+    """The list given for ``ano`` (default: the latest year), filtered, as export bytes plus its
+    header metadata."""
     if fmt not in ("csv", "xlsx"):
         raise ExportFormatError(fmt)
-    version = production_version(settings)
-    if version is None:
-        raise NoProductionModelError()
-    rows = read_predictions(settings, classes=classes, top=top, version=version)
-    scored_at = rows[pc.SCORED_AT].iloc[0] if len(rows) else None
-    meta = RiskListMeta(
-        model_version=version,
-        data_year=int(rows[c.ANO].iloc[0]) if len(rows) else 0,
-        scored_at=None if scored_at is None else pd.Timestamp(scored_at).to_pydatetime(),
-        exported_at=datetime.now(UTC),
+    published = published_list(settings, ano)
+    if published is None:
+        from models.predictions import production_version, published_years
+
+        if ano is not None and published_years(settings):
+            raise NoListForYearError(ano, published_years(settings))
+        if production_version(settings) is None:
+            raise NoProductionModelError()
+    rows = read_predictions(settings, classes=classes, top=top, ano=ano)
+    meta = list_meta(
+        settings,
+        rows,
         classes=tuple(classes or ()),
         top=top,
+        exported_at=exported_at,
+        published=published,
     )
     return risk_list_bytes(rows, meta, fmt), meta
+
+
+class NoListForYearError(ModelsError):
+    """No list was published for the requested year."""
+
+    def __init__(self, ano: int, years: Sequence[int]) -> None:
+        known = ", ".join(str(y) for y in sorted(years)) or "nenhum"
+        super().__init__(f"Não há lista de risco para {ano}. Anos com lista: {known}.")
+        self.ano = ano
 
 
 def write_export(path: Path, content: bytes) -> Path:

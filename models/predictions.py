@@ -1,4 +1,7 @@
-"""The one way to read predictions: the production version's ranked list of the latest year.
+"""The one way to read predictions: the ranked list given to coordinators for a year.
+
+A year's list is the one production published for it (``published_lists``): the latest year's
+by default, any earlier year's with ``ano``, exactly as it was given.
 
 Used by the dashboard, the sidecar and the CLI, so they show the same predictions by
 construction. Imports only pandas and SQLAlchemy (no MLflow, scikit-learn or Evidently).
@@ -7,6 +10,8 @@ construction. Imports only pandas and SQLAlchemy (no MLflow, scikit-learn or Evi
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Final
 
 import pandas as pd
@@ -15,7 +20,7 @@ from sqlalchemy import func, select
 from config import Settings
 from models import columns as pc
 from models.names import MODEL_NAME
-from models.tables import model_audit, model_state, models_engine, predictions
+from models.tables import model_audit, model_state, models_engine, predictions, published_lists
 from pipeline import columns as c
 
 READ_COLUMNS: Final = pc.PREDICTION_COLUMNS
@@ -39,6 +44,47 @@ def previous_version(settings: Settings) -> str | None:
     return None if row is None else row[0]
 
 
+@dataclass(frozen=True)
+class PublishedList:
+    """Which version's rows were the list given for a data year, and its decision thresholds."""
+
+    ano: int
+    model_version: str
+    published_at: datetime
+    n_students: int
+    threshold_critical: float | None
+    threshold_lagging: float | None
+
+
+def published_list(settings: Settings, ano: int | None = None) -> PublishedList | None:
+    """The published list of ``ano`` (the latest published year by default); None when none."""
+    query = select(published_lists)
+    query = (
+        query.order_by(published_lists.c.ano.desc()).limit(1)
+        if ano is None
+        else query.where(published_lists.c.ano == int(ano))
+    )
+    with models_engine(settings).connect() as conn:
+        row = conn.execute(query).mappings().first()
+    if row is None:
+        return None
+    return PublishedList(
+        ano=int(row["ano"]),
+        model_version=str(row[pc.MODEL_VERSION]),
+        published_at=row["published_at"],
+        n_students=int(row["n_students"]),
+        threshold_critical=row["threshold_critical"],
+        threshold_lagging=row["threshold_lagging"],
+    )
+
+
+def published_years(settings: Settings) -> list[int]:
+    """Data years with a published list, newest first."""
+    query = select(published_lists.c.ano).order_by(published_lists.c.ano.desc())
+    with models_engine(settings).connect() as conn:
+        return [int(y) for y in conn.execute(query).scalars()]
+
+
 def read_predictions(
     settings: Settings,
     classes: Sequence[str] | None = None,
@@ -46,16 +92,25 @@ def read_predictions(
     version: str | None = None,
     ano: int | None = None,
 ) -> pd.DataFrame:
-    """Ranked predictions of the production version (or ``version``) for its latest year.
+    """The ranked list given for a year: the latest published year, or ``ano``.
 
-    ``ano`` reads an earlier year instead (the follow-up of last year's list).
+    Without ``version``, the rows are those of the version published for that year (the list
+    coordinators got, unchanged by later uploads or promotions). With ``version``, that version's
+    rows for ``ano`` (default: its latest year). Before any list was published (an older
+    database), the production version's latest year.
 
     Columns: ``model_version, ra, ano, nome, fase, turma, p_critical, p_alert, p_expected,
     classe, risk_score, rank, reasons, scored_at``; ordered by ``rank`` (1 = riskiest).
     ``classes`` keeps only those classes (``critical``/``alert``/``expected``); ``top`` keeps
     the first K rows after that filter. Empty frame when nothing is in production.
     """
-    chosen = version or production_version(settings)
+    chosen = version
+    if chosen is None:
+        published = published_list(settings, ano)
+        if published is not None:
+            chosen, ano = published.model_version, published.ano
+        elif ano is None or not published_years(settings):
+            chosen = production_version(settings)
     if chosen is None:
         return pd.DataFrame(columns=list(READ_COLUMNS))
     engine = models_engine(settings)
@@ -85,16 +140,9 @@ def read_predictions(
 
 
 def version_scored_for(settings: Settings, ano: int) -> str | None:
-    """The version whose list for ``ano`` was made last (the one coordinators acted on)."""
-    query = (
-        select(predictions.c.model_version)
-        .where(predictions.c.ano == ano)
-        .order_by(predictions.c.scored_at.desc())
-        .limit(1)
-    )
-    with models_engine(settings).connect() as conn:
-        version = conn.execute(query).scalar()
-    return None if version is None else str(version)
+    """The version whose list for ``ano`` was published (the one coordinators acted on)."""
+    published = published_list(settings, ano)
+    return None if published is None else published.model_version
 
 
 def read_audit_log(settings: Settings, limit: int = 100) -> pd.DataFrame:

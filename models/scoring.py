@@ -1,5 +1,9 @@
 """Batch scoring: every student of the latest gold year, with the production version, into
-``predictions`` (that version's rows replaced atomically), with three reasons each.
+``predictions``, with three reasons each.
+
+Predictions are history: a scoring replaces only the rows of its (model version, year) and
+records them as that year's published list (``published_lists``), so the lists of earlier years
+stay exactly as they were given until the retention setting removes them.
 """
 
 from __future__ import annotations
@@ -26,10 +30,13 @@ from models.features import features_for_records, select_features
 from models.metrics import ranking
 from models.names import MODEL_NAME, PREVIOUS, PRODUCTION
 from models.predictions import production_version
-from models.tables import model_state, models_engine, predictions
+from models.tables import model_state, models_engine, predictions, published_lists
 from pipeline import columns as c
 
 log = logging.getLogger(__name__)
+
+# ``scored.attrs`` key: the decision thresholds (P(Critical), P(Critical or Alert)) of the model.
+THRESHOLDS_ATTR = "decision_thresholds"
 
 
 @dataclass(frozen=True)
@@ -129,7 +136,11 @@ def score_frame(model: RiskModel, gold: pd.DataFrame, year: int | None = None) -
     scored[c.NOME] = cohort[c.NOME].astype("string").to_numpy()
     scored[c.FASE] = cohort[c.FASE].astype("Int64").to_numpy()
     scored[c.TURMA] = cohort[c.TURMA].astype("string").to_numpy()
-    return scored.sort_values(pc.RANK).reset_index(drop=True)
+    ordered = scored.sort_values(pc.RANK).reset_index(drop=True)
+    thresholds = getattr(model, "thresholds_", None)
+    if thresholds is not None and len(thresholds) == 2:  # noqa: PLR2004 - (critical, lagging)
+        ordered.attrs[THRESHOLDS_ATTR] = (float(thresholds[0]), float(thresholds[1]))
+    return ordered
 
 
 def _rows(version: str, scored: pd.DataFrame, at: datetime) -> list[dict[str, Any]]:
@@ -158,11 +169,57 @@ def _rows(version: str, scored: pd.DataFrame, at: datetime) -> list[dict[str, An
 
 
 def write_predictions(conn: Connection, version: str, scored: pd.DataFrame) -> None:
-    """Replace one version's rows inside the caller's transaction."""
+    """Publish the production version's list of the scored year(s), in the caller's transaction.
+
+    Replaces only the rows of (``version``, each scored year), keeps every other year and version,
+    and records ``version`` as the published list of those years. Callers are production scorings
+    (after an upload, a promotion or a rollback); candidates are scored in memory, never here.
+    """
+    at = datetime.now(UTC)
+    years = sorted({int(y) for y in scored[c.ANO]}) if len(scored) else []
     conn.execute(delete(predictions).where(predictions.c.model_version == version))
-    rows = _rows(version, scored, datetime.now(UTC))
+    rows = _rows(version, scored, at)
     if rows:
         conn.execute(insert(predictions), rows)
+    thresholds = scored.attrs.get(THRESHOLDS_ATTR) or (None, None)
+    for year in years:
+        conn.execute(delete(published_lists).where(published_lists.c.ano == year))
+        conn.execute(
+            insert(published_lists),
+            [
+                {
+                    "ano": year,
+                    pc.MODEL_VERSION: version,
+                    "published_at": at,
+                    "n_students": int((scored[c.ANO] == year).sum()),
+                    "threshold_critical": thresholds[0],
+                    "threshold_lagging": thresholds[1],
+                }
+            ],
+        )
+
+
+def expired_years(published: list[int], keep_years: int | None) -> list[int]:
+    """Years whose lists fall outside the retention window (the ``keep_years`` most recent)."""
+    if keep_years is None:
+        return []
+    return sorted(published)[:-keep_years] if len(published) > keep_years else []
+
+
+def apply_retention(settings: Settings) -> list[int]:
+    """Delete the lists (every version) of years beyond ``predictions_keep_years``; forever when
+    unset. Returns the years removed."""
+    with models_engine(settings).begin() as conn:
+        published = [int(y) for y in conn.execute(select(published_lists.c.ano)).scalars()]
+        scored = [int(y) for y in conn.execute(select(predictions.c.ano).distinct()).scalars()]
+        window = sorted(set(published) | set(scored))
+        expired = expired_years(window, settings.predictions_keep_years)
+        if expired:
+            conn.execute(delete(predictions).where(predictions.c.ano.in_(expired)))
+            conn.execute(delete(published_lists).where(published_lists.c.ano.in_(expired)))
+    if expired:
+        log.info("retention removed the lists of %d year(s)", len(expired))
+    return expired
 
 
 def write_state(conn: Connection, production: str | None, previous: str | None) -> None:
@@ -209,6 +266,7 @@ def score_latest(settings: Settings) -> ScoreResult:
     with models_engine(settings).begin() as conn:
         write_predictions(conn, production, scored)
         write_state(conn, production, previous)
+    apply_retention(settings)
     result = summarize(production, scored, started)
     log.info("scored %d students of %d with version %s", result.n_students, result.ano, production)
     return result

@@ -69,6 +69,21 @@ model_state = Table(
     Column("updated_at", DateTime(timezone=True), nullable=False),
 )
 
+# The list coordinators were given for each data year: which version's rows, and the decision
+# thresholds of that version (to explain a class in words). Written only by production scoring
+# (scoring after an upload, a promotion or a rollback); a later promotion re-scores the latest
+# year only, so an earlier year's list stays the one that was given.
+published_lists = Table(
+    "published_lists",
+    metadata,
+    Column("ano", Integer, primary_key=True),
+    Column(pc.MODEL_VERSION, String(32), nullable=False),
+    Column("published_at", DateTime(timezone=True), nullable=False),
+    Column("n_students", Integer, nullable=False),
+    Column("threshold_critical", Float, nullable=True),
+    Column("threshold_lagging", Float, nullable=True),
+)
+
 _created: set[str] = set()
 
 

@@ -28,6 +28,7 @@ from sidecar.deps import AdminServices, PublicServices, ReadServices, Services
 from sidecar.errors import (
     INTERNAL_ERROR,
     DatabaseUnavailableError,
+    ListNotFoundError,
     ModelLoadError,
     PredictionsNotReadyError,
     SidecarError,
@@ -55,6 +56,7 @@ from sidecar.services import (
     PredictionService,
     RefreshOutcome,
     StatusService,
+    ranked,
 )
 from sidecar.validation import describe
 
@@ -291,6 +293,7 @@ def _add_routes(app: FastAPI) -> None:  # noqa: PLR0915 - one place lists every 
                     pc.MODEL_VERSION: snapshot.version,
                     "predictions": found,
                     "not_found": [ra for ra in body.ras if ra not in snapshot.by_ra],
+                    "warnings": snapshot.warnings,
                 }
             )
         students = body.students or []
@@ -302,14 +305,18 @@ def _add_routes(app: FastAPI) -> None:  # noqa: PLR0915 - one place lists every 
         version, scored = await asyncio.to_thread(predictions.score, records)
         for row in scored:
             metrics.served(str(row[pc.CLASSE]))
-        return ScoreResponse.model_validate({pc.MODEL_VERSION: version, "scored": scored})
+        warnings = predictions.current().warnings_of(record.get(c.ANO) for record in records)
+        return ScoreResponse.model_validate(
+            {pc.MODEL_VERSION: version, "scored": scored, "warnings": warnings}
+        )
 
     @app.get(
         "/risk-list",
         response_model=RiskListResponse,
         responses=_errors(401, 422, 503),
         tags=["previsões"],
-        summary="Lista de risco do ano mais recente, idêntica a `passos risk-list`",
+        summary="Lista de risco de um ano (o mais recente por padrão), idêntica a "
+        "`passos risk-list`",
     )
     async def risk_list(
         services: ReadServices,
@@ -322,6 +329,15 @@ def _add_routes(app: FastAPI) -> None:  # noqa: PLR0915 - one place lists every 
             ),
         ] = None,
         top: Annotated[int | None, Query(ge=1, description="Só os K primeiros")] = None,
+        ano: Annotated[
+            int | None,
+            Query(
+                ge=1900,
+                le=2999,
+                description="Ano dos dados da lista (a lista como foi entregue naquele ano); "
+                "sem o parâmetro, o ano mais recente",
+            ),
+        ] = None,
     ) -> Response:
         classes = list(c.CLASSES)
         if classe is not None:
@@ -331,17 +347,26 @@ def _add_routes(app: FastAPI) -> None:  # noqa: PLR0915 - one place lists every 
                     "query", pc.CLASSE, f"use uma ou mais de {', '.join(c.CLASSES)}"
                 )
         snapshot = services.predictions.current()
-        rows = snapshot.ranked(classes, top)
+        if ano is None or ano == snapshot.ano:
+            rows = snapshot.ranked(classes, top)
+            version, year, scored_at = snapshot.version, snapshot.ano, snapshot.scored_at
+        else:
+            given, scored_at = await asyncio.to_thread(services.predictions.year_rows, ano)
+            if not given:
+                raise ListNotFoundError(ano)
+            rows = ranked(given, classes, top)
+            version, year = str(given[0][pc.MODEL_VERSION]), ano
         for row in rows:
             services.metrics.served(str(row[pc.CLASSE]))
         payload = {
-            pc.MODEL_VERSION: snapshot.version,
-            "ano": snapshot.ano,
+            pc.MODEL_VERSION: version,
+            "ano": year,
             "classes": [name for name in c.CLASSES if name in classes],
             "top": top,
-            pc.SCORED_AT: None if snapshot.scored_at is None else snapshot.scored_at.isoformat(),
+            pc.SCORED_AT: None if scored_at is None else scored_at.isoformat(),
             "total": len(rows),
             "students": list(rows),
+            "warnings": snapshot.warnings_of([year]),
         }
         return JSONResponse(payload)
 

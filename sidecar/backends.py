@@ -33,6 +33,16 @@ class ModelsPackageBackend:
 
         return read_predictions(self._settings)
 
+    def read_year(self, ano: int) -> pd.DataFrame:
+        from models.predictions import read_predictions
+
+        return read_predictions(self._settings, ano=ano)
+
+    def copy_warnings(self) -> Mapping[int, list[str]]:
+        from cycle.copies import open_copy_warnings
+
+        return open_copy_warnings(self._settings)
+
     def model_info(self, version: str) -> Mapping[str, Any]:
         """Registry facts of one version: preset, params, temporal test metrics, promotion."""
         from models import tracking

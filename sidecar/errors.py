@@ -98,3 +98,15 @@ class StudentNotFoundError(SidecarError):
 
     def __init__(self) -> None:
         super().__init__("Aluno não encontrado nas previsões do modelo em produção.")
+
+
+class ListNotFoundError(SidecarError):
+    """No list was given for the requested year."""
+
+    status_code = 404
+
+    def __init__(self, ano: int) -> None:
+        super().__init__(
+            f"Não há lista de risco para {ano}. Sem o parâmetro 'ano', a lista do ano mais "
+            "recente é devolvida."
+        )

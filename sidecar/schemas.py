@@ -171,6 +171,11 @@ class LookupResponse(BaseModel):
     model_version: str
     predictions: list[Prediction]
     not_found: list[str]
+    warnings: list[str] = Field(
+        default_factory=list,
+        description="Avisos sobre os dados do ano (por exemplo, provável cópia do ano anterior "
+        "ainda não revisada); nunca dados de alunos",
+    )
 
 
 class ScoredStudent(BaseModel):
@@ -204,10 +209,15 @@ class ScoreResponse(BaseModel):
 
     model_version: str
     scored: list[ScoredStudent]
+    warnings: list[str] = Field(
+        default_factory=list,
+        description="Avisos sobre os dados do ano (por exemplo, provável cópia do ano anterior "
+        "ainda não revisada); nunca dados de alunos",
+    )
 
 
 class RiskListResponse(BaseModel):
-    """The ranked list of the latest year, identical to ``passos risk-list``."""
+    """The ranked list of a year (the latest by default), identical to ``passos risk-list``."""
 
     model_config = ConfigDict(
         json_schema_extra={
@@ -232,6 +242,11 @@ class RiskListResponse(BaseModel):
     scored_at: datetime | None = Field(description="Quando as previsões foram calculadas")
     total: int = Field(description="Alunos na lista devolvida")
     students: list[Prediction]
+    warnings: list[str] = Field(
+        default_factory=list,
+        description="Avisos sobre os dados do ano (por exemplo, provável cópia do ano anterior "
+        "ainda não revisada); nunca dados de alunos",
+    )
 
 
 class ModelInfo(BaseModel):

@@ -63,6 +63,14 @@ class ModelBackend(Protocol):
 
     def read_predictions(self) -> pd.DataFrame: ...
 
+    def read_year(self, ano: int) -> pd.DataFrame:
+        """The list given for an earlier year (empty when none was published)."""
+        ...
+
+    def copy_warnings(self) -> Mapping[int, Sequence[str]]:
+        """Warnings of the years flagged as probable copies and not reviewed, by year."""
+        ...
+
     def model_info(self, version: str) -> Mapping[str, Any]: ...
 
     def load_scorer(self, version: str) -> Scorer: ...
@@ -101,6 +109,18 @@ class Snapshot:
     scorer: Scorer | None
     loaded_at: datetime  # when the model (or, before it loads, the predictions) was loaded
     scored_at: datetime | None = None
+    # Open probable-copy warnings by data year (no student data), read with the predictions.
+    year_warnings: Mapping[int, tuple[str, ...]] = field(default_factory=dict)
+
+    @property
+    def warnings(self) -> list[str]:
+        """The warnings of the served year's predictions."""
+        return self.warnings_of([self.ano] if self.ano is not None else [])
+
+    def warnings_of(self, years: Iterable[int | None]) -> list[str]:
+        """The warnings of predictions about these data years, each once, in year order."""
+        wanted = sorted({int(y) for y in years if y is not None})
+        return [text for y in wanted for text in self.year_warnings.get(y, ())]
 
     @property
     def ano(self) -> int | None:
@@ -116,9 +136,16 @@ class Snapshot:
 
     def ranked(self, classes: Sequence[str] | None, top: int | None) -> list[Mapping[str, Any]]:
         """The ranked list filtered by class, then cut at ``top`` (as ``read_predictions``)."""
-        wanted = set(classes) if classes else None
-        rows = [r for r in self.rows if wanted is None or r[pc.CLASSE] in wanted]
-        return rows if top is None else rows[:top]
+        return ranked(self.rows, classes, top)
+
+
+def ranked(
+    rows: Sequence[Mapping[str, Any]], classes: Sequence[str] | None, top: int | None
+) -> list[Mapping[str, Any]]:
+    """Ranked rows filtered by class, then cut at ``top`` (as ``read_predictions``)."""
+    wanted = set(classes) if classes else None
+    kept = [r for r in rows if wanted is None or r[pc.CLASSE] in wanted]
+    return kept if top is None else kept[:top]
 
 
 @dataclass(frozen=True, slots=True)
@@ -203,6 +230,7 @@ def build_snapshot(
             "Uma promoção de modelo está em andamento; tente de novo em alguns segundos."
         )
     rows = prediction_rows(frame)
+    year_warnings = {int(y): tuple(w) for y, w in backend.copy_warnings().items()}
     info: Mapping[str, Any] = {}
     scorer: Scorer | None = None
     loaded_at = datetime.now(UTC)
@@ -213,7 +241,7 @@ def build_snapshot(
         and not force
     )
     if reuse and previous is not None:
-        if previous.rows == rows:
+        if previous.rows == rows and previous.year_warnings == year_warnings:
             return None
         info, scorer, loaded_at = previous.info, previous.scorer, previous.loaded_at
     elif with_model:
@@ -227,6 +255,7 @@ def build_snapshot(
         scorer=scorer,
         loaded_at=loaded_at,
         scored_at=_latest_timestamp(frame, pc.SCORED_AT),
+        year_warnings=year_warnings,
     )
 
 
@@ -343,6 +372,20 @@ class PredictionService:
         old = previous.version if previous else None
         logger.info("predições publicadas: versão %s (antes: %s)", new.version, old)
         return RefreshOutcome(True, new.version, old)
+
+    def year_rows(self, ano: int) -> tuple[tuple[Mapping[str, Any], ...], datetime | None]:
+        """The list given for ``ano`` and when it was scored: the snapshot for the served year,
+        else read now (blocking: run in a thread; earlier years are rare reads, not cached)."""
+        snapshot = self.current()
+        if snapshot.ano == ano:
+            return snapshot.rows, snapshot.scored_at
+        try:
+            frame = self._backend.read_year(ano)
+        except Exception as exc:
+            raise as_sidecar_error(exc) from exc
+        if frame.empty:
+            return (), None
+        return prediction_rows(frame), _latest_timestamp(frame, pc.SCORED_AT)
 
     def score(self, records: Sequence[Mapping[str, Any]]) -> tuple[str, list[dict[str, Any]]]:
         """Score feature records with the served model version (blocking: run in a thread)."""

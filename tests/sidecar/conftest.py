@@ -80,6 +80,8 @@ class FakeModels:
     fail_load: bool = False
     db_down: bool = False
     loads: int = 0
+    earlier: dict[int, pd.DataFrame] = field(default_factory=dict)  # lists of earlier years
+    warnings: dict[int, str] = field(default_factory=dict)  # open copy warnings by year
 
     def _check_db(self) -> None:
         if self.db_down:
@@ -92,6 +94,14 @@ class FakeModels:
     def read_predictions(self) -> pd.DataFrame:
         self._check_db()
         return self.frame.copy()
+
+    def read_year(self, ano: int) -> pd.DataFrame:
+        self._check_db()
+        return self.earlier.get(ano, predictions_frame().head(0)).copy()
+
+    def copy_warnings(self) -> Mapping[int, list[str]]:
+        self._check_db()
+        return {year: [text] for year, text in self.warnings.items()}
 
     def model_info(self, version: str) -> Mapping[str, Any]:
         return {
