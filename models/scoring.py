@@ -177,7 +177,11 @@ def write_predictions(conn: Connection, version: str, scored: pd.DataFrame) -> N
     """
     at = datetime.now(UTC)
     years = sorted({int(y) for y in scored[c.ANO]}) if len(scored) else []
-    conn.execute(delete(predictions).where(predictions.c.model_version == version))
+    conn.execute(
+        delete(predictions).where(
+            predictions.c.model_version == version, predictions.c.ano.in_(years)
+        )
+    )
     rows = _rows(version, scored, at)
     if rows:
         conn.execute(insert(predictions), rows)
