@@ -127,7 +127,7 @@ def follow_up(
     """
     truth = next_classes[[c.RA, REAL]].drop_duplicates(c.RA)
     frame = listed.merge(truth.astype({c.RA: str}), on=c.RA, how="left")
-    frame[REAL] = frame[REAL].astype(object).where(frame[REAL].notna(), None)
+    frame[REAL] = [None if pd.isna(v) else str(v) for v in frame[REAL]]
     predicted, real = frame[pc.CLASSE], frame[REAL]
     seen = real.notna()
     is_flagged = predicted.isin(pc.AT_RISK_CLASSES)

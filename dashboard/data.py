@@ -159,30 +159,50 @@ def drift(db_url: str, data_version: str) -> tuple[pd.DataFrame, pd.DataFrame]:
 # --- model data --------------------------------------------------------------------------
 
 
-@st.cache_data(show_spinner=False, max_entries=4)
-def predictions(db_url: str, data_dir: str, key: str) -> pd.DataFrame:
-    """Predictions of the production model for the latest year (empty when none)."""
+@st.cache_data(show_spinner=False, max_entries=8)
+def predictions(db_url: str, data_dir: str, key: str, ano: int | None = None) -> pd.DataFrame:
+    """The list given for ``ano`` (the latest year by default; empty when none)."""
     cfg = Settings(data_dir=Path(data_dir), database_url=db_url)
-    return modelapi.read_predictions(cfg)
+    return modelapi.read_predictions(cfg, ano=ano)
 
 
-def predictions_for(cfg: Settings, ver: Versions) -> pd.DataFrame:
+def predictions_for(cfg: Settings, ver: Versions, ano: int | None = None) -> pd.DataFrame:
     if not ver.model:
         return pd.DataFrame()
-    return predictions(cfg.db_url, str(cfg.data_dir), ver.key)
+    return predictions(cfg.db_url, str(cfg.data_dir), ver.key, ano)
 
 
-def risk_frame(cfg: Settings, ver: Versions) -> pd.DataFrame:
-    """Predictions joined with the student's details of the scored year (fase, turma, …)."""
-    preds = predictions_for(cfg, ver)
+def risk_frame(cfg: Settings, ver: Versions, ano: int | None = None) -> pd.DataFrame:
+    """A year's list (latest by default) joined with the student's details of that year."""
+    preds = predictions_for(cfg, ver, ano)
     if preds.empty:
         return preds
-    return _risk_frame(cfg.db_url, str(cfg.data_dir), ver.key, ver.data)
+    return _risk_frame(cfg.db_url, str(cfg.data_dir), ver.key, ver.data, ano)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def published(db_url: str, data_dir: str, key: str, ano: int | None = None) -> Any:
+    """The published list of ``ano`` (version, thresholds), None when none."""
+    return modelapi.published_list(_cfg(data_dir, db_url), ano)
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
-def _risk_frame(db_url: str, data_dir: str, key: str, data_version: str) -> pd.DataFrame:
-    preds = predictions(db_url, data_dir, key)
+def published_years(db_url: str, data_dir: str, key: str) -> list[int]:
+    """Years with a list given to coordinators, newest first."""
+    return modelapi.published_years(_cfg(data_dir, db_url))
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def follow_up(db_url: str, data_dir: str, key: str, ano: int | None) -> Any:
+    """How the list of ``ano`` turned out (the numbers of ``passos follow-up``)."""
+    return modelapi.follow_up(_cfg(data_dir, db_url), ano)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _risk_frame(
+    db_url: str, data_dir: str, key: str, data_version: str, ano: int | None = None
+) -> pd.DataFrame:
+    preds = predictions(db_url, data_dir, key, ano)
     details = gold(data_dir, data_version)
     keep = [c.RA, c.ANO, c.NOME, c.FASE, c.TURMA, c.INSTITUICAO, c.PEDRA, c.ESCOLA, c.DEFASAGEM]
     extra = [col for col in keep if col in details.columns and col not in preds.columns]
@@ -300,27 +320,6 @@ def version_metrics(data_dir: str, db_url: str, version: str) -> dict[str, float
 @st.cache_data(show_spinner=False, max_entries=32)
 def run_csv(data_dir: str, db_url: str, run_id: str, artifact: str) -> pd.DataFrame:
     return modelapi.run_csv(_cfg(data_dir, db_url), run_id, artifact)
-
-
-def past_list_outcome(
-    cfg: Settings, ver: Versions, years: list[int]
-) -> tuple[int, str, pd.DataFrame] | None:
-    """The newest list made on a year whose next year is loaded, with the real outcome."""
-    for year in sorted(years, reverse=True):
-        if year + 1 not in years:
-            continue
-        found = modelapi.predictions_of_year(cfg, year)
-        if found is None:
-            continue
-        version, preds = found
-        truth = gold_for(cfg, ver)
-        truth = truth[truth[c.ANO] == year][[c.RA, c.CLASSE_PROXIMO_ANO]]
-        frame = preds.merge(truth, on=c.RA, how="left").rename(
-            columns={c.CLASSE_PROXIMO_ANO: "real"}
-        )
-        frame["real"] = frame["real"].where(frame["real"].notna(), None)
-        return year, version, frame
-    return None
 
 
 @st.cache_data(show_spinner=False, max_entries=8)

@@ -661,6 +661,114 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
     ),
     "acomp.predicted": ("Previsto", "Predicted"),
     "acomp.real": ("Real", "Actual"),
+    "acomp.year": ("Lista de qual ano", "List of which year"),
+    "acomp.precision": ("Precisão", "Precision"),
+    "acomp.precision_help": (
+        "Dos apontados que aparecem no ano seguinte, quantos realmente ficaram Críticos ou em "
+        "Alerta.",
+        "Of the flagged students who appear in the next year, how many really became Critical "
+        "or Alert.",
+    ),
+    "acomp.recall": ("Cobertura (recall)", "Coverage (recall)"),
+    "acomp.recall_help": (
+        "Dos que ficaram Críticos ou em Alerta no ano seguinte, quantos a lista tinha apontado.",
+        "Of those who became Critical or Alert the next year, how many the list had flagged.",
+    ),
+    "acomp.by_class_title": ("Por classe", "By class"),
+    "acomp.col_flagged": ("Apontados", "Flagged"),
+    "acomp.col_known": ("No ano seguinte", "In the next year"),
+    "acomp.col_lagged": ("Crítico ou Alerta depois", "Critical or Alert after"),
+    "acomp.col_exact": ("Mesma classe depois", "Same class after"),
+    "acomp.col_missed": ("Não apontados nesta classe", "Missed in this class"),
+    "acomp.hits_title": (
+        "Apontados que realmente defasaram ({n})",
+        "Flagged students who really lagged ({n})",
+    ),
+    # Probable copies (banner on Início, Risco, Aluno; review on Dados)
+    "copy.banner": (
+        "Atenção: os dados de {year} parecem uma cópia dos de {previous} (Defasagem igual "
+        "para {share} dos alunos) e ainda não foram revisados. Confira a planilha de {year} "
+        "antes de usar estas previsões; a revisão é feita na página Dados.",
+        "Warning: the {year} data look like a copy of {previous} (same Defasagem for {share} "
+        "of the students) and have not been reviewed yet. Check the {year} spreadsheet before "
+        "using these predictions; the review is done on the Data page.",
+    ),
+    "copy.review_title": ("Provável cópia: {year}", "Probable copy: {year}"),
+    "copy.review_intro": (
+        "Enquanto o ano não for revisado, a lista, as exportações e a API avisam que os dados "
+        "podem ser uma cópia, e as transições {previous}→{year} ficam fora do treino.",
+        "Until the year is reviewed, the list, the exports and the API warn that the data may "
+        "be a copy, and the {previous}→{year} transitions stay out of training.",
+    ),
+    "copy.reason": ("Motivo da decisão (obrigatório)", "Reason for the decision (required)"),
+    "copy.reason_placeholder": (
+        "por exemplo: planilha conferida com a secretaria",
+        "e.g. spreadsheet checked with the school office",
+    ),
+    "copy.accept": ("Aceitar o ano {year}", "Accept year {year}"),
+    "copy.keep": ("Manter o aviso", "Keep the warning"),
+    "copy.need_reason": (
+        "Escreva o motivo antes de decidir.",
+        "Write the reason before deciding.",
+    ),
+    "copy.accepted": (
+        "Ano {year} aceito: o aviso saiu das listas e as transições entram no treino.",
+        "Year {year} accepted: the warning left the lists and the transitions enter training.",
+    ),
+    "copy.kept": (
+        "Aviso de {year} mantido; a decisão foi registrada.",
+        "Warning of {year} kept; the decision was recorded.",
+    ),
+    "copy.history": ("Decisões sobre cópias", "Copy decisions"),
+    "copy.decision_accept": ("aceito", "accepted"),
+    "copy.decision_keep": ("aviso mantido", "warning kept"),
+    "copy.admin_only": (
+        "Um administrador pode aceitar o ano ou manter o aviso nesta página.",
+        "An administrator can accept the year or keep the warning on this page.",
+    ),
+    # Why a class, why this order (Risco, Aluno)
+    "why.above_critical": (
+        "{label} porque P(Crítico) = {p_critical}, acima do limiar de {t_critical} usado para "
+        "esse modelo.",
+        "{label} because P(Critical) = {p_critical}, above the {t_critical} threshold used "
+        "for this model.",
+    ),
+    "why.above_lagging": (
+        "{label} porque P(Crítico) = {p_critical} ficou abaixo do limiar de {t_critical}, mas "
+        "P(Crítico ou Alerta) = {p_lagging} está acima do limiar de {t_lagging} usado para "
+        "esse modelo.",
+        "{label} because P(Critical) = {p_critical} is below the {t_critical} threshold, but "
+        "P(Critical or Alert) = {p_lagging} is above the {t_lagging} threshold used for this "
+        "model.",
+    ),
+    "why.below_both": (
+        "{label} porque P(Crítico) = {p_critical} e P(Crítico ou Alerta) = {p_lagging} ficaram "
+        "abaixo dos limiares de {t_critical} e {t_lagging} usados para esse modelo.",
+        "{label} because P(Critical) = {p_critical} and P(Critical or Alert) = {p_lagging} are "
+        "below the {t_critical} and {t_lagging} thresholds used for this model.",
+    ),
+    "why.no_thresholds": (
+        "{label}: P(Crítico) = {p_critical}, P(Crítico ou Alerta) = {p_lagging}.",
+        "{label}: P(Critical) = {p_critical}, P(Critical or Alert) = {p_lagging}.",
+    ),
+    "why.order": (
+        "A lista está em ordem de **risco de defasagem** = P(Crítico) + P(Alerta), do maior "
+        "para o menor (coluna *Risco*). A classe vem das regras de decisão do modelo (coluna "
+        "*Por que nesta classe*), por isso um aluno em Alerta pode vir antes de um Crítico.",
+        "The list is ordered by **lagging risk** = P(Critical) + P(Alert), highest first "
+        "(column *Risk*). The class comes from the model's decision rule (column *Why this "
+        "class*), so an Alert student can come before a Critical one.",
+    ),
+    "col.risk_score": ("Risco (ordem)", "Risk (order)"),
+    "col.why": ("Por que nesta classe", "Why this class"),
+    "risco.year": ("Lista do ano", "List of year"),
+    "risco.year_help": (
+        "A lista de um ano é a que foi entregue naquele ano, mesmo depois de novos dados ou "
+        "modelos.",
+        "A year's list is the one given that year, even after new data or models.",
+    ),
+    "aluno.why_title": ("**Por que nesta classe:**", "**Why this class:**"),
+    "common.tz_label": ("horário de {city}", "{city} time"),
 }
 
 

@@ -104,17 +104,6 @@ def copy_warnings(settings: Settings, ano: int | None) -> list[str]:
     return read(settings, ano)
 
 
-def predictions_of_year(settings: Settings, year: int) -> tuple[str, pd.DataFrame] | None:
-    """The list made on ``year`` by the version that was in production then (latest scoring)."""
-    from models.predictions import read_predictions as read
-    from models.predictions import version_scored_for
-
-    version = version_scored_for(settings, year)
-    if version is None:
-        return None
-    return version, read(settings, version=version, ano=year)
-
-
 # --- scoring and export ------------------------------------------------------------------
 
 

@@ -126,3 +126,46 @@ def csv_bytes(frame: pd.DataFrame) -> bytes:
     from models.export import table_csv_bytes
 
     return table_csv_bytes(frame)
+
+
+def file_name(name: str) -> str:
+    """A download's file name, safe for spreadsheets and file systems (``models.export``)."""
+    from models.export import safe_file_name
+
+    return safe_file_name(name)
+
+
+def copy_banner(settings: Any, year: int | None) -> None:
+    """A warning while ``year``'s data are flagged as a probable copy and not reviewed."""
+    if year is None:
+        return
+    from cycle.copies import copy_flags
+
+    for flag in copy_flags(settings):
+        if flag.ano == int(year) and not flag.accepted:
+            st.warning(
+                t("copy.banner", year=flag.ano, previous=flag.ano - 1, share=fmt_pct(flag.share)),
+                icon=":material/content_copy:",
+            )
+
+
+def why_sentence(row: Any, published: Any) -> str:
+    """One sentence: why this student is in this class (the model's decision rule, in numbers)."""
+    from models import columns as pc
+    from models.decision import class_reason, percent
+
+    reason = class_reason(
+        str(row[pc.CLASSE]),
+        float(row[pc.P_CRITICAL]),
+        float(row[pc.RISK_SCORE]),
+        None if published is None else published.threshold_critical,
+        None if published is None else published.threshold_lagging,
+    )
+    return t(
+        f"why.{reason.kind}",
+        label=class_label(reason.classe),
+        p_critical=percent(reason.p_critical),
+        p_lagging=percent(reason.risk_score),
+        t_critical=percent(reason.threshold_critical),
+        t_lagging=percent(reason.threshold_lagging),
+    )

@@ -198,8 +198,8 @@ def table_csv_bytes(frame: pd.DataFrame) -> bytes:
 
 def safe_file_name(name: str) -> str:
     """A download file name with only letters, digits, ``._-`` and no formula-like start."""
-    cleaned = re.sub(r"[^0-9A-Za-z._-]+", "_", name).lstrip("._-+=@") or "arquivo"
-    return cleaned
+    cleaned = re.sub(r"[^0-9A-Za-z._-]+", "_", name)
+    return re.sub(r"_{2,}", "_", cleaned).lstrip("._-") or "arquivo"
 
 
 def risk_list_frame(

@@ -59,12 +59,16 @@ def _prediction(cfg: Settings, ver: data.Versions, ra: str) -> None:
         st.info(t("aluno.not_scored"))
         return
     r = row.iloc[0]
+    ui.copy_banner(cfg, int(r[c.ANO]))
     st.subheader(t("aluno.prediction_title", year=int(r[c.ANO]) + 1))
     cols = st.columns(4)
     cols[0].metric(t("col.classe"), ui.class_label(r[pc.CLASSE]))
     cols[1].metric(t("col.rank"), int(r[pc.RANK]))
     cols[2].metric(t("col.p_critical"), ui.fmt_pct(r[pc.P_CRITICAL]))
     cols[3].metric(t("col.p_alert"), ui.fmt_pct(r[pc.P_ALERT]))
+    published = data.published(cfg.db_url, str(cfg.data_dir), ver.key, int(r[c.ANO]))
+    st.markdown(t("aluno.why_title") + " " + ui.why_sentence(r, published))
+    st.caption(t("why.order"))
     reasons = r[pc.REASONS] if isinstance(r[pc.REASONS], list | tuple) else []
     if len(reasons):
         st.markdown(t("aluno.reasons") + "\n" + "\n".join(f"- {x}" for x in reasons))

@@ -11,7 +11,7 @@ from streamlit.runtime.uploaded_file_manager import UploadedFile
 
 from config import Settings
 from config.errors import PassosError
-from dashboard import audit, data, modelapi, ui
+from dashboard import audit, copy_review, data, modelapi, ui
 from dashboard.auth import User
 from dashboard.i18n import t
 from pipeline.ingest import accept_copy, ingest
@@ -51,7 +51,7 @@ def render() -> None:
     )
     if files:
         _preview_and_process(cfg, user, list(files))
-    _flags(cfg, ver, user)
+    copy_review.render(cfg, user)
     _history(cfg, ver)
 
 
@@ -260,7 +260,7 @@ def _last_result(cfg: Settings) -> None:
             st.download_button(
                 t("dados.download_quarantine", n=len(q)),
                 data=ui.csv_bytes(_quarantine_labels(q)),
-                file_name=f"quarentena_{summary['run_id'][:8]}.csv",
+                file_name=ui.file_name(f"quarentena_{summary['run_id'][:8]}.csv"),
                 mime="text/csv",
                 key="dados_download_quarantine",
                 on_click="ignore",

@@ -26,6 +26,7 @@ def render() -> None:
     students = gold[gold[c.ANO] == latest]
     risk = data.risk_frame(cfg, ver)
     counts = risk[pc.CLASSE].value_counts() if not risk.empty else pd.Series(dtype=int)
+    ui.copy_banner(cfg, int(risk[c.ANO].max()) if not risk.empty else latest)
 
     cols = st.columns(4)
     cols[0].metric(t("inicio.students", year=latest), f"{len(students):,}".replace(",", "."))

@@ -1,4 +1,5 @@
-"""Risco: the ranked Critical and Alert list of the latest year, filtered, cut and exported."""
+"""Risco: the ranked Critical and Alert list of a year (the latest by default), filtered, cut and
+exported; each student's class explained in one sentence, the order's score visible."""
 
 from __future__ import annotations
 
@@ -23,12 +24,17 @@ def render() -> None:
     if not ver.model:
         ui.next_step("risco.no_model")
         return
-    frame = data.risk_frame(cfg, ver)
+    ano = _year(cfg, ver)
+    frame = data.risk_frame(cfg, ver, ano)
     if frame.empty:
         ui.next_step("risco.no_predictions")
         return
     year = int(frame[c.ANO].max())
-    st.caption(t("risco.caption", year=year, version=ver.model, next_year=year + 1))
+    version = str(frame[pc.MODEL_VERSION].iloc[0])
+    published = data.published(cfg.db_url, str(cfg.data_dir), ver.key, year)
+    ui.copy_banner(cfg, year)
+    st.caption(t("risco.caption", year=year, version=version, next_year=year + 1))
+    st.caption(t("why.order"))
     chosen, classes = _filters(frame)
     listed = chosen[chosen[pc.CLASSE].isin(classes)]
     capacity = st.number_input(
@@ -43,15 +49,26 @@ def render() -> None:
     if capacity:
         listed = listed.head(int(capacity))
     _summary(listed, len(chosen))
-    _table(listed)
+    _table(listed, published)
     _export(
         cfg,
         listed,
-        version=ver.model,
+        version=version,
         year=year,
         classes=classes,
         top=int(capacity) if capacity else None,
     )
+
+
+def _year(cfg: Settings, ver: data.Versions) -> int | None:
+    """The year whose list to show: the latest by default, any earlier list on request."""
+    years = data.published_years(cfg.db_url, str(cfg.data_dir), ver.key)
+    if len(years) < 2:  # noqa: PLR2004 - a selector needs two years
+        return None
+    chosen: int = st.selectbox(
+        t("risco.year"), options=years, index=0, help=t("risco.year_help"), key="risco_year"
+    )
+    return None if chosen == years[0] else int(chosen)
 
 
 def _filters(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
@@ -113,11 +130,12 @@ def reasons_columns(reasons: pd.Series) -> pd.DataFrame:
     )
 
 
-def _table(listed: pd.DataFrame) -> None:
+def _table(listed: pd.DataFrame, published: Any) -> None:
     if listed.empty:
         st.info(t("risco.empty"))
         return
     reasons = reasons_columns(listed[pc.REASONS])
+    why = [ui.why_sentence(row, published) for _, row in listed.iterrows()]
     view = pd.DataFrame(
         {
             pc.RANK: listed[pc.RANK],
@@ -126,10 +144,13 @@ def _table(listed: pd.DataFrame) -> None:
             c.FASE: listed.get(c.FASE),
             c.TURMA: listed.get(c.TURMA),
             pc.CLASSE: listed[pc.CLASSE].map(ui.class_label),
+            pc.RISK_SCORE: listed[pc.RISK_SCORE],
             pc.P_CRITICAL: listed[pc.P_CRITICAL],
             pc.P_ALERT: listed[pc.P_ALERT],
+            "why": why,
             **{col: reasons[col] for col in reasons.columns},
-        }
+        },
+        index=listed.index,
     )
     prob = {"min_value": 0.0, "max_value": 1.0, "format": "percent"}
     st.dataframe(
@@ -144,10 +165,14 @@ def _table(listed: pd.DataFrame) -> None:
             c.FASE: st.column_config.NumberColumn(t("col.fase"), width="small"),
             c.TURMA: st.column_config.TextColumn(t("col.turma"), width="small"),
             pc.CLASSE: st.column_config.TextColumn(t("col.classe")),
+            pc.RISK_SCORE: st.column_config.ProgressColumn(
+                t("col.risk_score"), color="#8e44ad", **prob
+            ),
             pc.P_CRITICAL: st.column_config.ProgressColumn(
                 t("col.p_critical"), color="#c0392b", **prob
             ),
             pc.P_ALERT: st.column_config.ProgressColumn(t("col.p_alert"), color="#e67e22", **prob),
+            "why": st.column_config.TextColumn(t("col.why"), width="large"),
             "reason_1": st.column_config.TextColumn(t("col.reason_1"), width="large"),
             "reason_2": st.column_config.TextColumn(t("col.reason_2"), width="large"),
             "reason_3": st.column_config.TextColumn(t("col.reason_3"), width="large"),
@@ -176,7 +201,7 @@ def _export(
         col.download_button(
             t(f"risco.download_{fmt}"),
             data=content,
-            file_name=f"lista_risco_{year}_modelo_v{version}.{fmt}",
+            file_name=ui.file_name(f"lista_risco_{year}_modelo_v{version}.{fmt}"),
             mime=mime,
             key=f"risco_download_{fmt}",
             icon=":material/download:",

@@ -60,9 +60,7 @@ def test_a_years_list_is_unchanged_by_the_next_year_and_a_promotion(
     assert listed.threshold_critical is not None and listed.threshold_lagging is not None
     # version 3 keeps its 2024 rows too (history per version and year), not published any more
     with models_engine(settings).connect() as conn:
-        kept = conn.execute(
-            select(predictions.c.model_version, predictions.c.ano).distinct()
-        ).all()
+        kept = conn.execute(select(predictions.c.model_version, predictions.c.ano).distinct()).all()
     assert {(str(v), int(a)) for v, a in kept} == {("3", 2023), ("3", 2024), ("4", 2024)}
 
 
