@@ -107,3 +107,58 @@ def test_ingest_train_promote_score_and_serve_on_postgresql(
         assert top["model_version"] == "2"
         assert [row["ra"] for row in top["students"]] == expected["ra"].tolist()
         assert client.get("/predict/RA-999999", headers=headers).status_code == 404
+
+
+def test_lists_are_history_on_postgresql(pg_settings: Settings, tmp_path: Path) -> None:
+    """published_lists, per-(version, year) rows, follow-up, copy review and retention on PG."""
+    from cycle.copies import KEEP, copy_warnings, review_copy, reviews
+    from cycle.followup import follow_up_year
+    from models.export import build_risk_list
+    from models.predictions import published_years, read_predictions
+    from models.registry import promote
+    from models.scoring import apply_retention, score_latest
+    from models.training import train_preset
+    from pipeline import synthetic
+    from sidecar.app import create_app
+    from sidecar.settings import SidecarSettings
+    from tests.sidecar.conftest import wait_for_model
+
+    sheets = synthetic.generate_years(600, [2022, 2023, 2024], seed=5)
+    ingest([Upload.from_path(synthetic.write_workbook(sheets, tmp_path / "a.xlsx"))], pg_settings)
+    for name in ("persistence", "logistic_regression"):
+        train_preset(pg_settings, name)
+    promote(pg_settings, "2", reason="teste de integração", user="ci")
+    at = pd.Timestamp("2026-01-05T12:00:00Z").to_pydatetime()
+    before, _ = build_risk_list(pg_settings, "csv", ano=2024, exported_at=at)
+    given = read_predictions(pg_settings, ano=2024)
+    copy = sheets[2024].rename(columns={"INDE 2024": "INDE 2025", "Pedra 2024": "Pedra 2025"})
+    upload = synthetic.write_workbook({2025: copy}, tmp_path / "PEDE_2025.xlsx")
+    ingest([Upload.from_path(upload)], pg_settings)
+    score_latest(pg_settings)
+    promote(pg_settings, "1", reason="troca de modelo", user="ci")
+    assert published_years(pg_settings) == [2025, 2024]
+    assert build_risk_list(pg_settings, "csv", ano=2024, exported_at=at)[0] == before
+    pd.testing.assert_frame_equal(read_predictions(pg_settings, ano=2024), given)
+    assert set(read_predictions(pg_settings)["model_version"]) == {"1"}
+    assert follow_up_year(pg_settings, 2024).flagged == int(
+        given["classe"].isin(["critical", "alert"]).sum()
+    )
+    assert copy_warnings(pg_settings, 2025)
+    review_copy(pg_settings, 2025, KEEP, user="ci", reason="conferir com a escola")
+    assert reviews(pg_settings).iloc[0]["decision"] == KEEP
+
+    served = pg_settings.model_copy(
+        update={"api_token": SecretStr(TOKEN), "admin_token": SecretStr(TOKEN + "-admin")}
+    )
+    app = create_app(served, sidecar_settings=SidecarSettings(reload_interval_s=0.5))
+    with TestClient(app) as client:
+        wait_for_model(app.state.services.predictions, seconds=120)
+        headers = {"Authorization": f"Bearer {TOKEN}"}
+        earlier = client.get("/risk-list?ano=2024", headers=headers).json()
+        assert [row["ra"] for row in earlier["students"]] == given["ra"].tolist()
+        assert earlier["model_version"] == "2" and earlier["warnings"] == []
+        assert client.get("/risk-list", headers=headers).json()["warnings"]
+
+    keep_one = pg_settings.model_copy(update={"predictions_keep_years": 1})
+    assert apply_retention(keep_one) == [2024]
+    assert read_predictions(pg_settings, ano=2024).empty
