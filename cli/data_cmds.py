@@ -234,9 +234,11 @@ def _spawn_finisher(settings: Any) -> None:
 
 def cmd_pipeline_status(args: argparse.Namespace) -> int:
     from config import get_settings
+    from config.clock import local_text
     from pipeline.status import pipeline_status
 
-    status = pipeline_status(get_settings())
+    settings = get_settings()
+    status = pipeline_status(settings)
     if args.json:
         echo(json.dumps(status, ensure_ascii=False, indent=1, default=str))
         return 0
@@ -244,7 +246,8 @@ def cmd_pipeline_status(args: argparse.Namespace) -> int:
     last = status["last_run"]
     if last:
         echo(
-            f"última execução: {last['finished_at']} ({last['status']}, por {last['triggered_by']})"
+            f"última execução: {local_text(last['finished_at'], settings.timezone)} "
+            f"({last['status']}, por {last['triggered_by']})"
         )
     for flag in status["flags"]:
         accepted = " (aceito)" if flag["accepted"] else ""
