@@ -28,8 +28,8 @@ from sqlalchemy import (
 )
 
 from config import Settings
+from config.errors import PassosError
 from pipeline import quality
-from pipeline.errors import PassosError
 from pipeline.store import engine_for, year_flags
 
 ACCEPT: Final = "accept"

@@ -14,9 +14,9 @@ from typing import Any, Final
 import pandas as pd
 
 from config import Settings
+from config.errors import PassosError
 from models import columns as pc
 from pipeline import columns as c
-from pipeline.errors import PassosError
 
 REAL: Final = "real"  # the next-year class of each listed student (None: not in the next year)
 

@@ -7,12 +7,12 @@ import pandas as pd
 import plotly.express as px
 import streamlit as st
 
+from config.errors import PassosError
 from cycle.followup import REAL, FollowUp
 from dashboard import data, ui
 from dashboard.i18n import t
 from models import columns as pc
 from pipeline import columns as c
-from pipeline.errors import PassosError
 
 
 def render() -> None:

@@ -18,11 +18,12 @@ COPY_TEXT = "parecem uma cópia"
 
 def _two_cycles(data_dir: Path) -> Settings:
     """2022–2024 loaded, a model promoted (list of 2024); then 2025 arrives as a copy of 2024."""
+    import synthetic
     from models.registry import promote
     from models.scoring import score_if_production
     from models.training import train_presets
-    from pipeline import synthetic
-    from pipeline.ingest import Upload, ingest
+    from pipeline.ingest import ingest
+    from pipeline.plan import Upload
 
     settings = Settings(data_dir=data_dir, drift_in_background=False)
     sheets = synthetic.generate_years(600, [2022, 2023, 2024], seed=7)

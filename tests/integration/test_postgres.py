@@ -111,6 +111,7 @@ def test_ingest_train_promote_score_and_serve_on_postgresql(
 
 def test_lists_are_history_on_postgresql(pg_settings: Settings, tmp_path: Path) -> None:
     """published_lists, per-(version, year) rows, follow-up, copy review and retention on PG."""
+    import synthetic
     from cycle.copies import KEEP, copy_warnings, review_copy, reviews
     from cycle.followup import follow_up_year
     from models.export import build_risk_list
@@ -118,9 +119,7 @@ def test_lists_are_history_on_postgresql(pg_settings: Settings, tmp_path: Path) 
     from models.registry import promote
     from models.scoring import apply_retention, score_latest
     from models.training import train_preset
-    from pipeline import synthetic
     from sidecar.app import create_app
-    from sidecar.settings import SidecarSettings
     from tests.sidecar.conftest import wait_for_model
 
     sheets = synthetic.generate_years(600, [2022, 2023, 2024], seed=5)
@@ -148,9 +147,13 @@ def test_lists_are_history_on_postgresql(pg_settings: Settings, tmp_path: Path) 
     assert reviews(pg_settings).iloc[0]["decision"] == KEEP
 
     served = pg_settings.model_copy(
-        update={"api_token": SecretStr(TOKEN), "admin_token": SecretStr(TOKEN + "-admin")}
+        update={
+            "api_token": SecretStr(TOKEN),
+            "admin_token": SecretStr(TOKEN + "-admin"),
+            "reload_interval_s": 0.5,
+        }
     )
-    app = create_app(served, sidecar_settings=SidecarSettings(reload_interval_s=0.5))
+    app = create_app(served)
     with TestClient(app) as client:
         wait_for_model(app.state.services.predictions, seconds=120)
         headers = {"Authorization": f"Bearer {TOKEN}"}

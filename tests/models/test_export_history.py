@@ -12,6 +12,7 @@ from sqlalchemy import insert
 from cli.main import main
 from config import Settings
 from config.clock import local_text
+from config.errors import PassosError
 from cycle.copies import KEEP, copy_warnings, review_copy, reviews
 from models import registry
 from models.decision import class_reason
@@ -23,7 +24,6 @@ from models.export import (
     safe_file_name,
     table_csv_bytes,
 )
-from pipeline.errors import PassosError
 from pipeline.store import engine_for, year_flags
 
 

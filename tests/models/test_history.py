@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from cli.main import main
 from config import Settings
+from config.errors import PassosError
 from cycle.followup import follow_up_year
 from models import columns as pc
 from models import registry
@@ -19,7 +20,6 @@ from models.predictions import published_list, published_years, read_predictions
 from models.scoring import apply_retention, expired_years, score_latest
 from models.tables import models_engine, predictions
 from pipeline import columns as c
-from pipeline.errors import PassosError
 from tests.models.gold_factory import synthetic_gold, write_gold
 
 EXPORTED = datetime(2026, 1, 5, 13, 0, tzinfo=UTC)
