@@ -82,6 +82,11 @@ def _ingest_arguments(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="replace years already loaded (the old version is archived)",
     )
+    parser.add_argument(
+        "--force",
+        action="store_true",
+        help="load a new year even if it has far fewer students than the latest one",
+    )
     parser.add_argument("--user", default=_default_user(), help="who is loading (audit)")
     parser.add_argument("--json", action="store_true", help="print the run summary as JSON")
 
@@ -135,12 +140,13 @@ def _run_ingest(args: argparse.Namespace) -> Any:
     from pipeline.plan import Upload
 
     settings = get_settings()
-    uploads = [Upload.from_path(path) for path in args.files]
+    uploads = [Upload.from_path(path, settings.max_upload_mb) for path in args.files]
     result = ingest(
         uploads,
         settings,
         year=args.year,
         replace=args.replace,
+        force=args.force,
         user=args.user,
         progress=lambda _stage, message: echo(f"… {message}"),
     )
@@ -152,7 +158,9 @@ def _print_result(result: Any, as_json: bool) -> None:
         echo(json.dumps(result.summary(), ensure_ascii=False, indent=1))
         return
     for name in result.skipped_files:
-        echo(f"'{name}' já foi carregado antes (mesmo conteúdo): nada a fazer.")
+        echo(f"'{name}' já foi carregado antes (mesmo conteúdo): nada a carregar.")
+    if result.unfinished_runs:
+        echo("Concluindo o que a execução anterior deixou pendente (drift e pontuação).")
     if not result.changed:
         return
     rows = result.rows
@@ -170,7 +178,7 @@ def _print_result(result: Any, as_json: bool) -> None:
 def cmd_ingest(args: argparse.Namespace) -> int:
     settings, result = _run_ingest(args)
     _print_result(result, args.json)
-    if result.changed and not args.defer:
+    if (result.changed or result.unfinished_runs) and not args.defer:
         if args.wait or not settings.drift_in_background:
             _finish(settings)
         else:
@@ -181,7 +189,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 def cmd_pipeline_run(args: argparse.Namespace) -> int:
     settings, result = _run_ingest(args)
     _print_result(result, args.json)
-    if result.changed:
+    if result.changed or result.unfinished_runs:
         _finish(settings)
     return 0
 
@@ -198,18 +206,20 @@ def _finish(settings: Any) -> None:
     from cli.model_cmds import score_line
     from models.predictions import production_version
     from pipeline.drift import run_pending_drift
+    from pipeline.state import mark_finished, unfinished_runs
 
+    runs = unfinished_runs(settings)
     for outcome in run_pending_drift(settings):
         verdict = "DRIFT" if outcome.dataset_drift else "sem drift"
         echo(
             f"drift {outcome.ano}: {outcome.drift_share:.0%} das colunas ({verdict}) "
             f"→ {outcome.html_path}"
         )
-    if production_version(settings) is None:
-        return
-    from models.scoring import score_latest  # scikit-learn & co. only when there is a model
+    if production_version(settings) is not None:
+        from models.scoring import score_latest  # scikit-learn & co. only when there is a model
 
-    echo(score_line(score_latest(settings)))
+        echo(score_line(score_latest(settings)))
+    mark_finished(settings, runs)
 
 
 def _spawn_finisher(settings: Any) -> None:
@@ -249,6 +259,13 @@ def cmd_pipeline_status(args: argparse.Namespace) -> int:
             f"última execução: {local_text(last['finished_at'], settings.timezone)} "
             f"({last['status']}, por {last['triggered_by']})"
         )
+    for forced in status["forced_small"]:
+        echo(
+            f"aviso {forced['ano']}: carregado com --force com só {forced['n_new']} aluno(s) "
+            f"(contra {forced['n_previous']} em {forced['previous']})"
+        )
+    if status["unfinished_runs"]:
+        echo("etapas pendentes (drift e pontuação): rode 'passos pipeline finish'")
     for flag in status["flags"]:
         accepted = " (aceito)" if flag["accepted"] else ""
         echo(f"aviso {flag['ano']}: {flag['detail']}{accepted}")

@@ -53,6 +53,43 @@ class Settings(BaseSettings):
         None, description="MLflow store; MLFLOW_TRACKING_URI wins, default SQLite in data_dir"
     )
     max_upload_mb: int = Field(50, ge=1, description="Largest file accepted for ingest")
+    max_uncompressed_mb: int = Field(
+        200,
+        ge=1,
+        description="Largest total size of a workbook once unzipped (the real PEDE file: 5 MB)",
+    )
+    max_sheet_rows: int = Field(
+        50_000, ge=1, description="Most rows read from one sheet (real PEDE sheets: ~1,200)"
+    )
+    max_sheet_columns: int = Field(
+        500, ge=1, description="Most columns read from one sheet (real PEDE sheets: ~55)"
+    )
+    max_sheet_cells: int = Field(
+        5_000_000, ge=1, description="Most cells (rows × columns) read from one sheet"
+    )
+    parse_memory_mb: int = Field(
+        2048,
+        ge=64,
+        description="Memory the spreadsheet reader (a separate process) may use beyond its start",
+    )
+    parse_timeout_seconds: float = Field(
+        120, gt=0, description="Time the spreadsheet reader may take before it is stopped"
+    )
+    first_pede_year: int = Field(
+        2020, ge=1900, description="Earliest year accepted for a PEDE sheet (--year or detected)"
+    )
+    years_ahead: int = Field(
+        1, ge=0, description="Latest accepted year = the current calendar year + this many"
+    )
+    small_year_share: float = Field(
+        0.5,
+        ge=0,
+        le=1,
+        description=(
+            "A new year with fewer students than this share of the latest loaded year is refused "
+            "unless forced (--force)"
+        ),
+    )
     probable_copy_share: float = Field(
         0.95, gt=0, le=1, description="Share of unchanged Defasagem that flags a copied year"
     )

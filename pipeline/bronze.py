@@ -20,19 +20,33 @@ def to_bronze(
     Columns that mix types in one column (text and integers in ``Fase``, numbers and dates in
     ``Idade``) keep each value's text, and missing values stay missing (never the text "nan").
     """
-    frame = raw.copy()
-    frame.columns = [str(col) for col in frame.columns]
-    for col in frame.columns:
-        if frame[col].dtype == object:
-            frame[col] = _text_if_mixed(frame[col])
-    lineage: dict[str, Any] = {
+    if raw.shape[1] == 0:
+        return raw.assign(**_lineage(raw, file_name, sheet, content_hash, ingested_at))
+    # Built in one step: assigning column by column is quadratic in the number of columns.
+    frame = pd.concat(
+        [
+            _text_if_mixed(raw.iloc[:, i])
+            if pd.api.types.is_object_dtype(raw.dtypes.iloc[i])
+            else raw.iloc[:, i]
+            for i in range(raw.shape[1])
+        ],
+        axis=1,
+        ignore_index=True,
+    )
+    frame.columns = [str(col) for col in raw.columns]
+    return frame.assign(**_lineage(raw, file_name, sheet, content_hash, ingested_at))
+
+
+def _lineage(
+    raw: pd.DataFrame, file_name: str, sheet: str, content_hash: str, ingested_at: datetime
+) -> dict[str, Any]:
+    return {
         c.SOURCE_FILE: file_name,
         c.SOURCE_SHEET: sheet,
         c.SOURCE_HASH: content_hash,
         c.SOURCE_ROW: raw.index.to_numpy() + EXCEL_FIRST_DATA_ROW,
         c.INGESTED_AT: pd.Timestamp(ingested_at),
     }
-    return frame.assign(**lineage)
 
 
 def _text_if_mixed(values: pd.Series) -> pd.Series:

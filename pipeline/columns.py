@@ -76,6 +76,8 @@ SOURCE_FILE: Final = "_source_file"
 SOURCE_SHEET: Final = "_source_sheet"
 SOURCE_ROW: Final = "_source_row"
 INGESTED_AT: Final = "_ingested_at"
+# Every column bronze adds to a sheet (never a workbook column, never listed as unused).
+BRONZE_LINEAGE: Final = (SOURCE_FILE, SOURCE_SHEET, SOURCE_HASH, SOURCE_ROW, INGESTED_AT)
 
 # Allowed values.
 PEDRAS: Final = ("Quartzo", "Ágata", "Ametista", "Topázio")

@@ -130,6 +130,8 @@ def compute_drift(
 
     reference, current = drift_frames(gold, year, reference_years)
     measured = measurable_columns(reference, current)
+    if not measured:  # an empty or tiny year: nothing to compare (Evidently divides by zero)
+        return _not_measured(year, reference_years, reports_dir, stem)
     definition = DataDefinition(
         numerical_columns=[col for col in measured if col in NUMERIC_COLUMNS],
         categorical_columns=[col for col in measured if col in CATEGORICAL_COLUMNS],
@@ -166,6 +168,28 @@ def compute_drift(
     }
     _atomic_write(json_path, lambda p: p.write_text(json.dumps(summary, default=str, indent=1)))
     return DriftOutcome(year, share, share >= share_alert, columns, html_path, json_path)
+
+
+def _not_measured(
+    year: int, reference_years: Sequence[int], reports_dir: Path, stem: str
+) -> DriftOutcome:
+    """The outcome when no column has enough values on both sides: every column unmeasured."""
+    columns = parse_snapshot({}, [])
+    reports_dir.mkdir(parents=True, exist_ok=True)
+    html_path = reports_dir / f"{stem}.html"
+    json_path = reports_dir / f"{stem}.json"
+    note = f"Drift de {year}: {NOT_MEASURED} (menos de {MIN_VALUES} valores por coluna)."
+    page = f"<!doctype html><meta charset='utf-8'><title>Drift {year}</title><p>{note}</p>"
+    _atomic_write(html_path, lambda p: p.write_text(page, encoding="utf-8"))
+    summary = {
+        "ano": year,
+        "reference_years": list(reference_years),
+        "drift_share": 0.0,
+        "dataset_drift": False,
+        "columns": [col.__dict__ for col in columns],
+    }
+    _atomic_write(json_path, lambda p: p.write_text(json.dumps(summary, indent=1)))
+    return DriftOutcome(year, 0.0, False, columns, html_path, json_path)
 
 
 def _atomic_write(path: Path, write: Any) -> None:

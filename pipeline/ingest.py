@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -20,15 +20,23 @@ from config.errors import PassosError
 from pipeline import columns as c
 from pipeline import publish, quality
 from pipeline.bronze import to_bronze
-from pipeline.errors import InputFileError, YearAlreadyLoadedError, YearUnknownError
+from pipeline.errors import (
+    InputFileError,
+    SmallYearError,
+    YearAlreadyLoadedError,
+    YearOutOfRangeError,
+    YearUnknownError,
+)
 from pipeline.gold import build_gold
+from pipeline.limits import ParseLimits
 from pipeline.locking import exclusive
 from pipeline.plan import FilePlan, SheetPlan, Upload
 from pipeline.readers import check_file_name, check_size, read_sheets
 from pipeline.schemas import silver_violations, validate_gold
 from pipeline.silver import to_silver
-from pipeline.state import PublishedState, load_state
-from pipeline.years import detect_year
+from pipeline.state import PublishedState, load_state, unfinished_runs
+from pipeline.tables import TableLayout
+from pipeline.years import detect_year, plausible_years
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +56,10 @@ class IngestResult:
     rows: dict[str, dict[int, int]]
     flags: list[quality.YearFlag]
     drift_pending: list[int]
+    # Years published although much smaller than the latest one (``force=True``).
+    forced_small: list[dict[str, int]] = field(default_factory=list)
+    # Runs published earlier whose drift reports and scoring were never finished (a crash).
+    unfinished_runs: list[str] = field(default_factory=list)
 
     @property
     def changed(self) -> bool:
@@ -65,6 +77,7 @@ class IngestResult:
                 {"ano": f.ano, "flag": f.flag, "share": round(f.share, 4)} for f in self.flags
             ],
             "drift_pending": self.drift_pending,
+            "forced_small": self.forced_small,
         }
 
 
@@ -78,23 +91,30 @@ def plan_upload(
     """Read one file and build its bronze and silver frames in memory; nothing is written."""
     name = check_file_name(upload.name)
     check_size(name, len(upload.content), settings.max_upload_mb)
+    first, last = plausible_years(settings, (now or datetime.now(UTC)).year)
+    if year is not None and not first <= year <= last:
+        raise YearOutOfRangeError(year, first, last)
     digest = upload.content_hash
     if digest in known_hashes:
         return FilePlan(name, digest, len(upload.content), True, [])
     at = now or datetime.now(UTC)
-    sheets = read_sheets(name, upload.content)
+    sheets = read_sheets(name, upload.content, ParseLimits.from_settings(settings))
     plans = []
     for raw in sheets:
         sheet_year = detect_year(raw.name, name, raw.frame.columns, len(sheets)) or year
         if sheet_year is None:
             raise YearUnknownError(name, raw.name)
+        if not first <= sheet_year <= last:
+            raise YearOutOfRangeError(sheet_year, first, last, raw.name)
         bronze = to_bronze(raw.frame, name, raw.name, digest, at)
-        plans.append(_plan_sheet(bronze, sheet_year, name, raw.name))
+        plans.append(_plan_sheet(bronze, sheet_year, name, raw.name, raw.layout))
     _refuse_repeated_years(name, plans)
     return FilePlan(name, digest, len(upload.content), False, plans)
 
 
-def _plan_sheet(bronze: pd.DataFrame, year: int, file_name: str, sheet: str) -> SheetPlan:
+def _plan_sheet(
+    bronze: pd.DataFrame, year: int, file_name: str, sheet: str, layout: TableLayout
+) -> SheetPlan:
     result = to_silver(bronze, year, file_name, sheet)
     _refuse_duplicate_ras(result.frame, file_name, sheet)
     violations = silver_violations(result.frame)
@@ -120,6 +140,11 @@ def _plan_sheet(bronze: pd.DataFrame, year: int, file_name: str, sheet: str) -> 
         ],
         ignore_index=True,
     )
+    if silver.empty:
+        raise InputFileError(
+            f"A aba '{sheet}' do arquivo '{file_name}' não tem nenhum aluno válido: as "
+            f"{len(bronze)} linha(s) foram recusadas. Confira a planilha e envie de novo."
+        )
     return SheetPlan(
         file_name,
         sheet,
@@ -130,6 +155,7 @@ def _plan_sheet(bronze: pd.DataFrame, year: int, file_name: str, sheet: str) -> 
         bronze,
         silver.reset_index(drop=True),
         quarantine,
+        layout,
     )
 
 
@@ -138,10 +164,14 @@ def _refuse_duplicate_ras(frame: pd.DataFrame, file_name: str, sheet: str) -> No
     if repeated.empty:
         return
     examples = ", ".join(sorted(repeated.unique())[:5])
-    raise InputFileError(
+    problem = (
         f"A aba '{sheet}' do arquivo '{file_name}' tem {repeated.nunique()} RA(s) repetido(s) "
-        f"no mesmo ano (por exemplo {examples}). Cada aluno deve aparecer uma vez por ano: "
-        "corrija a planilha e envie de novo."
+        "no mesmo ano"
+    )
+    raise InputFileError(
+        f"{problem} (por exemplo {examples}). Cada aluno deve aparecer uma vez por ano: "
+        "corrija a planilha e envie de novo.",
+        summary=f"{problem}.",
     )
 
 
@@ -164,14 +194,20 @@ def ingest(
     replace: bool = False,
     user: str = "cli",
     progress: Progress = _no_progress,
+    force: bool = False,
 ) -> IngestResult:
-    """Ingest files as one unit: either everything is published, or nothing changes."""
+    """Ingest files as one unit: either everything is published, or nothing changes.
+
+    ``force`` publishes a new year even when it is much smaller than the latest one (which
+    otherwise raises ``SmallYearError``, carrying what a confirmation needs to show).
+    """
     if not uploads:
         raise InputFileError("Nenhum arquivo enviado. Escolha ao menos uma planilha do PEDE.")
     settings.ensure_dirs()
     run_id = str(uuid.uuid4())
     started = datetime.now(UTC)
     with exclusive(settings.lock_path):
+        publish.remove_stale_temporaries(settings)
         try:
             return _ingest_locked(
                 uploads,
@@ -179,13 +215,15 @@ def ingest(
                 year=year,
                 years_by_file=years_by_file or {},
                 replace=replace,
+                force=force,
                 user=user,
                 run_id=run_id,
                 started=started,
                 progress=progress,
             )
         except PassosError as exc:
-            publish.record_failed_run(settings, run_id, started, user, str(exc))
+            reason = exc.summary if isinstance(exc, InputFileError) else str(exc)
+            publish.record_failed_run(settings, run_id, started, user, reason)
             raise
         except Exception as exc:
             publish.record_failed_run(settings, run_id, started, user, type(exc).__name__)
@@ -199,12 +237,14 @@ def _ingest_locked(
     year: int | None,
     years_by_file: Mapping[str, int],
     replace: bool,
+    force: bool,
     user: str,
     run_id: str,
     started: datetime,
     progress: Progress,
 ) -> IngestResult:
     state = load_state(settings)
+    unfinished = unfinished_runs(settings)
     progress("landing", "Lendo e conferindo os arquivos")
     plans = [
         plan_upload(u, settings, years_by_file.get(u.name, year), state.content_hashes, started)
@@ -215,7 +255,8 @@ def _ingest_locked(
     sheets = [s for p in new_plans for s in p.sheets]
     _refuse_year_conflicts(sheets, state, replace)
     if not sheets:
-        return IngestResult(run_id, plans, skipped, [], {}, [], [])
+        return IngestResult(run_id, plans, skipped, [], {}, [], [], unfinished_runs=unfinished)
+    forced_small = _small_years(sheets, state, settings.small_year_share, force)
 
     progress("silver", "Padronizando colunas e valores")
     new_silver = {s.year: s.silver for s in sheets}
@@ -241,6 +282,8 @@ def _ingest_locked(
         },
         flags,
         drift_years,
+        forced_small,
+        unfinished,
     )
     progress("publish", "Publicando (tudo ou nada)")
     publish.publish_ingest(
@@ -280,6 +323,26 @@ def _refuse_year_conflicts(
         raise YearAlreadyLoadedError(already)
 
 
+def _small_years(
+    sheets: Sequence[SheetPlan], state: PublishedState, share: float, force: bool
+) -> list[dict[str, int]]:
+    """Refuse a new latest year much smaller than the latest loaded one, unless forced; the
+    forced ones are returned to be recorded (``passos pipeline status`` shows them)."""
+    if not state.loaded_years:
+        return []
+    latest = max(state.loaded_years)
+    n_previous = len(state.silver(latest))
+    small = [
+        {"ano": s.year, "n_new": len(s.silver), "n_previous": n_previous, "previous": latest}
+        for s in sheets
+        if s.year >= latest and len(s.silver) < share * n_previous
+    ]
+    if small and not force:
+        first = small[0]
+        raise SmallYearError(first["ano"], first["n_new"], n_previous, latest)
+    return small
+
+
 def _year_flags(
     all_silver: Mapping[int, pd.DataFrame],
     new_silver: Mapping[int, pd.DataFrame],
@@ -310,6 +373,7 @@ def accept_copy(settings: Settings, year: int, user: str) -> None:
 
     settings.ensure_dirs()
     with exclusive(settings.lock_path):
+        publish.remove_stale_temporaries(settings)
         state = load_state(settings)
         if year not in state.copy_flagged:
             raise PassosError(

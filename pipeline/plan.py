@@ -11,7 +11,10 @@ from pathlib import Path
 
 import pandas as pd
 
+from config import Settings
 from pipeline.errors import InputFileError
+from pipeline.readers import check_size
+from pipeline.tables import TableLayout
 
 
 @dataclass(frozen=True)
@@ -22,8 +25,11 @@ class Upload:
     content: bytes
 
     @classmethod
-    def from_path(cls, path: Path) -> Upload:
+    def from_path(cls, path: Path, max_mb: int | None = None) -> Upload:
+        """The file at ``path``; its size is checked before it is read (default: the setting)."""
+        limit = Settings().max_upload_mb if max_mb is None else max_mb
         try:
+            check_size(path.name, path.stat().st_size, limit)
             return cls(path.name, path.read_bytes())
         except OSError as exc:
             raise InputFileError(
@@ -48,6 +54,8 @@ class SheetPlan:
     bronze: pd.DataFrame = field(repr=False)
     silver: pd.DataFrame = field(repr=False)
     quarantine: pd.DataFrame = field(repr=False)
+    # Where the table was found and what was left out (title lines, notes, empty columns).
+    layout: TableLayout = field(default_factory=TableLayout)
 
 
 @dataclass

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import delete, insert, update
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -32,6 +32,7 @@ from pipeline.state import gold_path, silver_path
 from pipeline.store import (
     drift_runs,
     engine_for,
+    finish_requests,
     ingested_files,
     online_features,
     pipeline_runs,
@@ -57,11 +58,48 @@ class IngestBatch:
     summary: dict[str, object]
 
 
+STAGED_SUFFIX = ".tmp-"
+_STAGED = re.compile(
+    r"^(?P<final>.+)\.tmp-(?P<run>[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$"
+)
+
+
+def remove_stale_temporaries(settings: Settings) -> dict[str, int]:
+    """Tidy files staged by a run that was killed (call with the pipeline lock held: then no
+    live run owns any of them). A run killed before its database commit never published: its
+    files are deleted. A run killed after the commit but before moving its files in did
+    publish: its files are moved into place, as the run would have done."""
+    staged = [
+        (path, match)
+        for path in settings.data_dir.rglob(f"*{STAGED_SUFFIX}*")
+        if path.is_file() and (match := _STAGED.match(path.name))
+    ]
+    if not staged:
+        return {"removed": 0, "completed": 0}
+    with engine_for(settings).connect() as conn:
+        published = {
+            row.run_id
+            for row in conn.execute(
+                select(pipeline_runs.c.run_id).where(pipeline_runs.c.status == "success")
+            )
+        }
+    counts = {"removed": 0, "completed": 0}
+    for path, match in staged:
+        if match["run"] in published:
+            os.replace(path, path.with_name(match["final"]))
+            counts["completed"] += 1
+        else:
+            path.unlink(missing_ok=True)
+            counts["removed"] += 1
+    log.warning("interrupted run(s): %(removed)d file(s) removed, %(completed)d moved in", counts)
+    return counts
+
+
 class StagedFiles:
     """Files written next to their final place, moved in only after the database commits."""
 
     def __init__(self, run_id: str) -> None:
-        self.suffix = f".tmp-{run_id}"
+        self.suffix = f"{STAGED_SUFFIX}{run_id}"
         self.pending: list[tuple[Path, Path]] = []
 
     def frame(self, frame: pd.DataFrame, final: Path) -> None:
@@ -200,6 +238,7 @@ def _record_ingest(conn: Connection, settings: Settings, batch: IngestBatch, now
                 for year in batch.drift_years
             ],
         )
+    conn.execute(insert(finish_requests).values(run_id=batch.run_id, requested_at=now))
     conn.execute(
         insert(pipeline_runs).values(
             run_id=batch.run_id,

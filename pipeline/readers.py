@@ -8,12 +8,19 @@ from __future__ import annotations
 import csv
 import io
 import re
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
 from pathlib import PurePosixPath, PureWindowsPath
+from typing import Any
 
 import pandas as pd
+from pandas.io.parsers import TextParser
 
 from pipeline.errors import InputFileError
+from pipeline.limits import ParseLimits, check_csv_shape, check_xlsx_archive
+from pipeline.sheet_worker import read_grids
+from pipeline.tables import TableLayout, locate_table
 
 XLSX_MAGIC = b"PK\x03\x04"
 XLS_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -27,6 +34,7 @@ class RawSheet:
 
     name: str
     frame: pd.DataFrame
+    layout: TableLayout = field(default_factory=TableLayout)
 
 
 def check_file_name(name: str) -> str:
@@ -56,29 +64,29 @@ def check_size(name: str, size: int, max_mb: int) -> None:
         )
 
 
-def read_sheets(name: str, content: bytes) -> list[RawSheet]:
-    """Every non-empty sheet of an .xlsx/.xls/.csv file, with values as stored in the file."""
+def read_sheets(name: str, content: bytes, limits: ParseLimits) -> list[RawSheet]:
+    """Every non-empty sheet of an .xlsx/.xls/.csv file, with values as stored in the file.
+
+    Limits are checked before parsing (archive and declared sizes) and the workbook is parsed
+    in a separate process with memory and time limits (``pipeline.sheet_worker``).
+    """
     lower = name.lower()
     if lower.endswith(".csv"):
-        return [RawSheet(PurePosixPath(name).stem, read_csv(name, content))]
+        return [RawSheet(PurePosixPath(name).stem, read_csv(name, content, limits))]
     expected = XLSX_MAGIC if lower.endswith(".xlsx") else XLS_MAGIC
     if not content.startswith(expected):
         raise InputFileError(
             f"O arquivo '{name}' não é uma planilha Excel válida (o conteúdo não corresponde à "
             "extensão). Abra-o no Excel e salve de novo como .xlsx."
         )
-    try:
-        book = pd.read_excel(io.BytesIO(content), sheet_name=None, engine="calamine", header=0)
-    except Exception as exc:
-        raise InputFileError(
-            f"Não foi possível ler o arquivo '{name}': ele parece corrompido ou incompleto. "
-            "Abra-o no Excel, salve de novo e envie outra vez."
-        ) from exc
-    sheets = [
-        RawSheet(str(sheet), _drop_empty(frame))
-        for sheet, frame in book.items()
-        if not _drop_empty(frame).empty
-    ]
+    if lower.endswith(".xlsx"):
+        check_xlsx_archive(name, content, limits)
+    sheets = []
+    for sheet, grid in read_grids(name, content, limits):
+        frame, layout = sheet_frame(grid)
+        frame = _drop_empty(frame)
+        if not frame.empty:
+            sheets.append(RawSheet(str(sheet), frame, layout))
     if not sheets:
         raise InputFileError(
             f"O arquivo '{name}' não tem dados: todas as abas estão vazias. "
@@ -87,8 +95,34 @@ def read_sheets(name: str, content: bytes) -> list[RawSheet]:
     return sheets
 
 
-def read_csv(name: str, content: bytes) -> pd.DataFrame:
+def sheet_frame(grid: Sequence[Sequence[Any]]) -> tuple[pd.DataFrame, TableLayout]:
+    """The sheet's table as pandas' Excel reader builds it (same value conversions and type
+    inference), starting at the header found by content; the index keeps sheet positions."""
+    header, layout = locate_table(grid)
+    body = grid[layout.first_data_row : layout.end_row]
+    if not header:
+        return pd.DataFrame(), layout
+    rows = [[_excel_value(v) for v in header], *([_excel_value(v) for v in r] for r in body)]
+    frame = TextParser(rows, header=0, skip_blank_lines=False).read()
+    # index + 2 is the sheet line (bronze's convention for a header on line 1)
+    frame.index = pd.RangeIndex(layout.first_data_row - 1, layout.first_data_row - 1 + len(frame))
+    return frame, layout
+
+
+def _excel_value(value: Any) -> Any:
+    """A calamine cell as pandas' calamine reader converts it (integral floats become int)."""
+    if isinstance(value, float):
+        return int(value) if value.is_integer() else value
+    if isinstance(value, date):
+        return pd.Timestamp(value)
+    if isinstance(value, timedelta):
+        return pd.Timedelta(value)
+    return value
+
+
+def read_csv(name: str, content: bytes, limits: ParseLimits) -> pd.DataFrame:
     """A pt-BR Excel CSV export: ';' separator, UTF-8 or Latin-1, comma decimals (kept as text)."""
+    check_csv_shape(name, content, CSV_SEPARATOR, limits)
     text = _decode(name, content)
     first_line = text.split("\n", 1)[0]
     if CSV_SEPARATOR not in first_line:

@@ -276,7 +276,7 @@ def clean_text(values: pd.Series) -> pd.Series:
 
 def to_silver(bronze: pd.DataFrame, year: int, file_name: str, sheet: str) -> SilverResult:
     """Normalise one yearly sheet into the silver contract; unreadable rows are set aside."""
-    headers = [h for h in bronze.columns if not str(h).startswith("_")]
+    headers = [h for h in bronze.columns if h not in c.BRONZE_LINEAGE]
     mapping = map_headers(headers, year)
     missing = [col for col in REQUIRED if mapping[col] is None]
     if missing:
@@ -354,9 +354,13 @@ def _refuse_text_column(
         return
     if unreadable.sum() / filled > TEXT_COLUMN_SHARE:
         example = str(values[unreadable].iloc[0])[:30]
-        raise InputFileError(
+        problem = (
             f"A coluna '{header}' da aba '{sheet}' ({file_name}) tem texto onde deveriam estar "
-            f"números (por exemplo '{example}'). Corrija a coluna na planilha e envie de novo."
+            f"números ({int(unreadable.sum())} de {filled} células)"
+        )
+        raise InputFileError(
+            f"{problem} (por exemplo '{example}'). Corrija a coluna na planilha e envie de novo.",
+            summary=f"{problem}.",
         )
 
 

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pandas as pd
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from config import Settings
 from pipeline import quality
-from pipeline.store import engine_for, ingested_files, year_flags
+from pipeline.store import engine_for, finish_requests, ingested_files, year_flags
 
 SILVER_FILE = "ano={year}.parquet"
 GOLD_FILE = "student_years.parquet"
@@ -53,6 +54,30 @@ class PublishedState:
     def keeps_acceptance(self, year: int, loaded_now: set[int]) -> bool:
         """An accepted copy stays accepted unless that year itself was loaded again."""
         return year in self.accepted_copies and year not in loaded_now
+
+
+def unfinished_runs(settings: Settings) -> list[str]:
+    """Published runs whose drift reports and scoring were not finished (e.g. a crash)."""
+    with engine_for(settings).connect() as conn:
+        rows = conn.execute(
+            select(finish_requests.c.run_id)
+            .where(finish_requests.c.finished_at.is_(None))
+            .order_by(finish_requests.c.requested_at)
+        ).all()
+    return [row.run_id for row in rows]
+
+
+def mark_finished(settings: Settings, run_ids: Iterable[str]) -> None:
+    """Record that the follow-up steps of these runs are done."""
+    ids = list(run_ids)
+    if not ids:
+        return
+    with engine_for(settings).begin() as conn:
+        conn.execute(
+            update(finish_requests)
+            .where(finish_requests.c.run_id.in_(ids))
+            .values(finished_at=datetime.now(UTC))
+        )
 
 
 def load_state(settings: Settings) -> PublishedState:

@@ -7,20 +7,29 @@ from typing import Any
 from sqlalchemy import desc, select
 
 from config import Settings
+from pipeline.state import unfinished_runs
 from pipeline.store import drift_runs, engine_for, ingested_files, pipeline_runs, year_flags
 
 
 def pipeline_status(settings: Settings) -> dict[str, Any]:
-    """Years loaded, the last run, year flags and the latest drift result per year."""
+    """Years loaded, the last run, year flags, the latest drift result per year, years published
+    although much smaller than the one before (forced), and runs whose drift and scoring are
+    still to be finished."""
     with engine_for(settings).connect() as conn:
-        years = sorted(
-            {
-                row.ano
-                for row in conn.execute(
-                    select(ingested_files.c.ano).where(ingested_files.c.superseded_at.is_(None))
+        current = conn.execute(
+            select(ingested_files.c.ano, ingested_files.c.run_id).where(
+                ingested_files.c.superseded_at.is_(None)
+            )
+        ).all()
+        years = sorted({row.ano for row in current})
+        summaries = {
+            row.run_id: row.summary
+            for row in conn.execute(
+                select(pipeline_runs.c.run_id, pipeline_runs.c.summary).where(
+                    pipeline_runs.c.run_id.in_({row.run_id for row in current})
                 )
-            }
-        )
+            )
+        }
         last = conn.execute(
             select(pipeline_runs).order_by(desc(pipeline_runs.c.finished_at)).limit(1)
         ).first()
@@ -38,8 +47,17 @@ def pipeline_status(settings: Settings) -> dict[str, Any]:
     latest_drift: dict[int, dict[str, Any]] = {}
     for row in drift_rows:
         latest_drift[row.ano] = dict(row._mapping)
+    loaded_by = {row.ano: row.run_id for row in current}
+    forced_small = [
+        entry
+        for ano, run_id in sorted(loaded_by.items())
+        for entry in (summaries.get(run_id) or {}).get("forced_small", [])
+        if entry["ano"] == ano
+    ]
     return {
         "years": years,
+        "forced_small": forced_small,
+        "unfinished_runs": unfinished_runs(settings),
         "last_run": dict(last._mapping) if last else None,
         "last_success_at": last_success,
         "flags": flags,

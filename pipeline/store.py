@@ -129,6 +129,16 @@ drift_runs = Table(
     Column("run_id", String(36), nullable=False),
 )
 
+# A published run's follow-up steps (drift reports, scoring): finished_at stays empty until
+# ``passos pipeline finish`` (or the next run) completes them, so a crash in between is seen.
+finish_requests = Table(
+    "finish_requests",
+    metadata,
+    Column("run_id", String(36), primary_key=True),
+    Column("requested_at", DateTime(timezone=True), nullable=False),
+    Column("finished_at", DateTime(timezone=True), nullable=True),
+)
+
 drift_columns = Table(
     "drift_columns",
     metadata,

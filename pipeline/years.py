@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from config import Settings
 
 FIRST_YEAR = 2000
 LAST_YEAR = 2100
@@ -33,6 +37,11 @@ def year_from_headers(headers: Iterable[object]) -> int | None:
             value = int(match.group(1))
             years.append(value if value > 99 else 2000 + value)
     return max(years) if years else None
+
+
+def plausible_years(settings: Settings, current_year: int) -> tuple[int, int]:
+    """(first, last) year a PEDE sheet may have: the first PEDE year … next year by default."""
+    return settings.first_pede_year, current_year + settings.years_ahead
 
 
 def detect_year(
