@@ -256,7 +256,7 @@ def _ingest_locked(
     _refuse_year_conflicts(sheets, state, replace)
     if not sheets:
         return IngestResult(run_id, plans, skipped, [], {}, [], [], unfinished_runs=unfinished)
-    forced_small = _small_years(sheets, state, settings.small_year_share, force)
+    forced_small = _refuse_small_years(sheets, state, settings.small_year_share, force)
 
     progress("silver", "Padronizando colunas e valores")
     new_silver = {s.year: s.silver for s in sheets}
@@ -323,23 +323,35 @@ def _refuse_year_conflicts(
         raise YearAlreadyLoadedError(already)
 
 
-def _small_years(
-    sheets: Sequence[SheetPlan], state: PublishedState, share: float, force: bool
+def small_years(
+    sheets: Sequence[SheetPlan], state: PublishedState, share: float
 ) -> list[dict[str, int]]:
-    """Refuse a new latest year much smaller than the latest loaded one, unless forced; the
-    forced ones are returned to be recorded (``passos pipeline status`` shows them)."""
+    """New latest years with fewer students than ``share`` of the latest loaded year: each with
+    ``ano``, ``n_new``, ``n_previous`` and ``previous`` (the year compared with)."""
     if not state.loaded_years:
         return []
     latest = max(state.loaded_years)
     n_previous = len(state.silver(latest))
-    small = [
+    return [
         {"ano": s.year, "n_new": len(s.silver), "n_previous": n_previous, "previous": latest}
         for s in sheets
         if s.year >= latest and len(s.silver) < share * n_previous
     ]
+
+
+def preview_small_years(plan: FilePlan, settings: Settings) -> list[dict[str, int]]:
+    """For a preview: the years of a planned file that will need confirmation (``force``)."""
+    return small_years(plan.sheets, load_state(settings), settings.small_year_share)
+
+
+def _refuse_small_years(
+    sheets: Sequence[SheetPlan], state: PublishedState, share: float, force: bool
+) -> list[dict[str, int]]:
+    """Refuse a small new year unless forced; the forced ones are recorded with the run."""
+    small = small_years(sheets, state, share)
     if small and not force:
         first = small[0]
-        raise SmallYearError(first["ano"], first["n_new"], n_previous, latest)
+        raise SmallYearError(first["ano"], first["n_new"], first["n_previous"], first["previous"])
     return small
 
 

@@ -15,7 +15,7 @@ from pathlib import PurePosixPath, PureWindowsPath
 from typing import Any
 
 import pandas as pd
-from pandas.io.parsers import TextParser
+from pandas.io.parsers import TextParser  # type: ignore[attr-defined]  # pandas-stubs omit it
 
 from pipeline.errors import InputFileError
 from pipeline.limits import ParseLimits, check_csv_shape, check_xlsx_archive

@@ -106,15 +106,15 @@ def _header_rows(grid: Sequence[Sequence[Any]]) -> tuple[int, ...]:
 
 
 def _is_footer(row: Sequence[Any], ra_column: int | None) -> bool:
-    """A line under the table: no RA, a single cell of text, or a total/note label."""
+    """A line under the table: no RA, or a total/note label where the RA goes (without an RA
+    column: a single cell, or a label)."""
     filled = [value for value in row if not is_blank(value)]
     if not filled:
         return True
-    ra = row[ra_column] if ra_column is not None and ra_column < len(row) else None
-    if ra_column is not None and is_blank(ra):
-        return True
-    label = fold(ra if ra is not None else filled[0])
-    return len(filled) == 1 or label.startswith(FOOTER_WORDS)
+    if ra_column is not None:
+        ra = row[ra_column] if ra_column < len(row) else None
+        return is_blank(ra) or fold(ra).startswith(FOOTER_WORDS)
+    return len(filled) == 1 or fold(filled[0]).startswith(FOOTER_WORDS)
 
 
 def locate_table(grid: Sequence[Sequence[Any]]) -> tuple[list[Any], TableLayout]:

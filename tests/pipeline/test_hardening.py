@@ -357,3 +357,16 @@ def test_lineage_columns_are_never_listed_as_unused(
     plan = plan_upload(Upload("PEDE_2023.xlsx", workbook({"PEDE2023": sheet_2023(30)})), settings)
     assert plan.sheets[0].ignored_headers == ["INDE 22"]  # the only unused workbook column
     assert not set(plan.sheets[0].ignored_headers) & set(c.BRONZE_LINEAGE)
+
+
+def test_preview_tells_which_years_need_confirmation(
+    settings: Settings, published: dict[str, str], workbook: Callable[..., bytes]
+) -> None:
+    from pipeline.ingest import preview_small_years
+
+    plan = plan_upload(
+        Upload("PEDE_2024.xlsx", workbook({"PEDE2024": sheet_2023(20, 500)})), settings
+    )
+    assert preview_small_years(plan, settings) == [
+        {"ano": 2024, "n_new": 20, "n_previous": 60, "previous": 2023}
+    ]
