@@ -90,6 +90,17 @@ def test_lying_dimension_is_stopped_by_the_readers_memory_limit(
     assert snapshot(settings) == published
 
 
+def test_the_readers_memory_is_bounded_by_the_setting(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A 30 MB sheet under every shape limit still cannot make the reader use more than its
+    memory budget."""
+    monkeypatch.setenv("PASSOS_PARSE_MEMORY_MB", "64")
+    monkeypatch.setenv("PASSOS_MAX_SHEET_ROWS", "1000000")
+    with pytest.raises(FileLimitError, match="limite de memória \\(64 MB\\)"):
+        plan_upload(Upload("PEDE_2024.xlsx", bomb_workbook(30)), Settings())
+
+
 # --- #14.2: bombs and giant shapes ----------------------------------------------------------
 
 
