@@ -365,7 +365,12 @@ def _ensure_production_model(settings: Any) -> None:
             f"recall Crítico {trained.metrics['recall_critical']:.3f} (versão {trained.version})"
         )
     try:
-        promoted = promote(settings, user=_default_user())
+        promoted = promote(
+            settings,
+            user=_default_user(),
+            reason="primeira lista: melhor versão aprovada na verificação (escolhida na validação "
+            "dos anos de treino)",
+        )
     except ModelsError as exc:
         echo(f"AVISO: {exc}")
         return

@@ -71,6 +71,11 @@ class Settings(BaseSettings):
     header_timeout_s: float = Field(
         10.0, gt=0, description="Seconds a client has to send a request's headers to the sidecar"
     )
+    gate_significant_metrics: list[str] = Field(
+        ["macro_f1"],
+        description="Metrics whose paired-bootstrap gain over the strongest baseline must have a "
+        "95% interval above 0 for a version to pass the promotion gate",
+    )
     api_token: SecretStr | None = None
     admin_token: SecretStr | None = None
     admin_password: SecretStr | None = None
