@@ -79,9 +79,9 @@ def _fmt(value: float | None) -> str:
 
 def cmd_train(args: argparse.Namespace) -> int:
     from config import get_settings
-    from models.report import with_interval
     from models.names import MACRO_F1, PERSISTENCE, RECALL_CRITICAL, RULE, baseline_metric
     from models.registry import gate_verdict
+    from models.report import with_interval
     from models.training import train_presets
 
     settings = get_settings()

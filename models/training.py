@@ -178,7 +178,7 @@ def _names(preset: TrainingPreset) -> list[str]:
 
 
 def _scored(model: RiskModel, X: pd.DataFrame) -> Scored:
-    return Scored(encode(model.predict(X)), model.predict_proba(X))
+    return Scored(encode(model.predict(X).tolist()), model.predict_proba(X))
 
 
 def _metrics(y_true: pd.Series, scored: Scored) -> dict[str, float]:
@@ -235,7 +235,7 @@ def training_years_cv(
     predicted = np.zeros(len(X_train), dtype=np.int64)
     for fit_idx, held_idx in splitter.split(X_train, codes, groups.to_numpy()):
         model = _fit(preset, _names(preset), X_train.iloc[fit_idx], y_train.iloc[fit_idx], settings)
-        predicted[held_idx] = encode(model.predict(X_train.iloc[held_idx]))
+        predicted[held_idx] = encode(model.predict(X_train.iloc[held_idx]).tolist())
     f1 = precision_recall_fscore_support(codes, predicted, labels=[0, 1, 2], zero_division=0)[2]
     return {CV_MACRO_F1: float(np.mean(f1))}
 

@@ -1,4 +1,6 @@
-"""Synthetic gold with real signal for the models tests (numpy, 3 years × 600 students: enough for a model to beat both baselines significantly).
+"""Synthetic gold with real signal for the models tests (numpy, 3 years × 600 students).
+
+600 students: enough for a model to beat both baselines with a significant gain.
 
 Most students stay the next year; whether a student advances a phase depends on an engagement
 factor that drives IEG and IDA, so low engagement → more likely to fall behind.
