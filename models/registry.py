@@ -266,6 +266,16 @@ def best_passing(versions: Sequence[VersionInfo]) -> VersionInfo:
     return max(passing, key=lambda v: (v.metrics.get(CV_MACRO_F1, -1.0), int(v.version)))
 
 
+def best_candidate(versions: Sequence[VersionInfo]) -> VersionInfo | None:
+    """The non-baseline version with the best training-years CV macro-F1, passing or not."""
+    from config.training_presets import BASELINE_KINDS
+
+    models = [v for v in versions if v.estimator not in BASELINE_KINDS]
+    return max(
+        models, key=lambda v: (v.metrics.get(CV_MACRO_F1, -1.0), int(v.version)), default=None
+    )
+
+
 @dataclass(frozen=True)
 class PromotionPreview:
     """What promoting ``version`` would change, read before anything changes."""
@@ -326,10 +336,16 @@ def _preview(
     current = aliases.get(PRODUCTION)
     if current is None or current == info.version:
         return PromotionPreview(info.version, current, info.gate, None, False)
+    from mlflow.exceptions import MlflowException
+
     production = _find(versions, current)
-    gains = gains_over(
-        _test_predictions(info.run_id), _test_predictions(production.run_id), PRODUCTION
-    )
+    try:
+        gains = gains_over(
+            _test_predictions(info.run_id), _test_predictions(production.run_id), PRODUCTION
+        )
+    except (MlflowException, OSError, KeyError) as exc:  # an old run without the artifact
+        log.warning("no paired comparison of v%s with production: %s", info.version, exc)
+        gains = {}
     gate = versus_production(info.gate, gains, current) if gains else info.gate
     return PromotionPreview(info.version, current, gate, gains or None, bool(gains))
 
