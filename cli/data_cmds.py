@@ -353,9 +353,9 @@ def _serve_sidecar_and_dashboard(settings: Any) -> None:
 
 def _ensure_production_model(settings: Any) -> None:
     """Train every preset and promote the best gate-passing version when none is in production."""
-    from models.errors import ModelsError
+    from models.errors import ModelsError, NoVersionPassesGateError
     from models.predictions import production_version
-    from models.registry import promote
+    from models.registry import best_candidate, list_versions, promote
     from models.training import train_presets
 
     current = production_version(settings)
@@ -369,7 +369,27 @@ def _ensure_production_model(settings: Any) -> None:
             f"recall Crítico {trained.metrics['recall_critical']:.3f} (versão {trained.version})"
         )
     try:
-        promoted = promote(settings, user=_default_user())
+        promoted = promote(
+            settings,
+            user=_default_user(),
+            reason="primeira lista: melhor versão aprovada na verificação (escolhida na validação "
+            "dos anos de treino)",
+        )
+    except NoVersionPassesGateError as exc:
+        # The first list still has to exist: the best version on the training years, promoted
+        # as a recorded exception that Modelos shows until a version passes.
+        echo(f"AVISO: {exc}")
+        candidate = best_candidate(list_versions(settings))
+        if candidate is None:
+            return
+        promoted = promote(
+            settings,
+            candidate.version,
+            user=_default_user(),
+            reason="primeira lista: nenhuma versão passou na verificação de qualidade; "
+            "promovida como exceção a melhor na validação dos anos de treino",
+        )
+        echo(f"AVISO: versão {promoted.version} promovida como exceção registrada (ver Modelos).")
     except ModelsError as exc:
         echo(f"AVISO: {exc}")
         return

@@ -34,9 +34,15 @@ def register(subparsers: Any) -> None:
         "promote", help="put a model version in production (best gate-passing one by default)"
     )
     promote.add_argument("version", nargs="?", help="version number (default: best that passes)")
-    promote.add_argument("--reason", help="why; required to override a failed quality gate")
+    promote.add_argument("--reason", help="why (required; recorded with who and when)")
     promote.add_argument("--user", default=None, help="who promotes (default: system user)")
     promote.set_defaults(handler=cmd_promote)
+
+    report = subparsers.add_parser(
+        "report", help="the model card table (metrics with 95%% intervals) read from MLflow"
+    )
+    report.add_argument("--out", type=Path, default=None, help="Markdown file (default: print)")
+    report.set_defaults(handler=cmd_report)
 
     rollback = subparsers.add_parser("rollback", help="go back to the previous production version")
     rollback.add_argument("--reason", help="why")
@@ -76,35 +82,58 @@ def _fmt(value: float | None) -> str:
 
 def cmd_train(args: argparse.Namespace) -> int:
     from config import get_settings
-    from models.names import baseline_metric
+    from models.names import MACRO_F1, PERSISTENCE, RECALL_CRITICAL, RULE, baseline_metric
     from models.registry import gate_verdict
+    from models.report import with_interval
     from models.training import train_presets
 
-    results = train_presets(get_settings(), args.preset or None)
+    settings = get_settings()
+    results = train_presets(settings, args.preset or None)
     for r in results:
-        verdict = gate_verdict(
-            {**r.metrics, **{baseline_metric(k): v for k, v in r.baseline.items()}},
-            r.harmful_disparities,
-        )
+        logged = r.logged_metrics
+        verdict = gate_verdict(logged, r.harmful_disparities, settings.gate_significant_metrics)
         echo(
             f"{r.preset}: versão {r.version or '—'} | teste {r.test_year} "
-            f"(treino {','.join(map(str, r.train_years))}) | macro_f1 {_fmt(r.metrics['macro_f1'])}"
-            f" | recall_critical {_fmt(r.metrics['recall_critical'])}"
-            f" | persistência {_fmt(r.baseline['macro_f1'])}/"
-            f"{_fmt(r.baseline['recall_critical'])} | {r.seconds:.1f}s | gate: {verdict.describe()}"
+            f"(treino {','.join(map(str, r.train_years))}) | "
+            f"macro_f1 {with_interval(logged, MACRO_F1)} | "
+            f"recall_critical {with_interval(logged, RECALL_CRITICAL)} | "
+            f"persistência {_fmt(logged.get(baseline_metric(MACRO_F1, PERSISTENCE)))} | "
+            f"regra da fase {_fmt(logged.get(baseline_metric(MACRO_F1, RULE)))} | "
+            f"{r.seconds:.1f}s | gate: {verdict.describe()}"
         )
+    return 0
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from config import get_settings
+    from models.registry import list_versions
+    from models.report import model_card_table
+
+    table = model_card_table(list_versions(get_settings()))
+    if args.out is None:
+        echo(table)
+    else:
+        args.out.write_text(table + "\n", encoding="utf-8")
+        echo(f"Tabela do cartão do modelo gravada em {args.out}.")
     return 0
 
 
 def cmd_promote(args: argparse.Namespace) -> int:
     from config import get_settings
+    from models.errors import ModelsError
     from models.registry import promote
 
+    if not (args.reason or "").strip():
+        raise ModelsError(
+            'Informe o motivo da promoção com --reason "..." (fica registrado). Nada foi alterado.'
+        )
     result = promote(get_settings(), args.version, reason=args.reason, user=_user(args.user))
     if result.action == "unchanged":
         echo(f"A versão {result.version} já está em produção; nada mudou.")
         return 0
-    override = " (gate contornado com motivo)" if result.action == "override" else ""
+    override = ""
+    if result.action == "override":
+        override = f" (verificação contornada com motivo: {result.gate.describe()})"
     echo(
         f"Versão {result.version} em produção{override}; anterior: {result.previous or 'nenhuma'}."
     )

@@ -117,6 +117,11 @@ class Settings(BaseSettings):
         ge=1,
         description="Keep the risk lists of this many most recent data years (unset: forever)",
     )
+    gate_significant_metrics: list[str] = Field(
+        ["macro_f1"],
+        description="Metrics whose paired-bootstrap gain over the strongest baseline must have a "
+        "95% interval above 0 for a version to pass the promotion gate",
+    )
     api_token: SecretStr | None = None
     admin_token: SecretStr | None = None
     admin_password: SecretStr | None = None

@@ -68,8 +68,23 @@ class PersistenceSpec(_Strict):
     kind: Literal["persistence"]
 
 
+class DomainRuleSpec(_Strict):
+    """Baseline: the class of the Defasagem the student will have after advancing one phase
+    (``defasagem_se_avancar``; this year's Defasagem when the age is unknown)."""
+
+    kind: Literal["domain_rule"]
+
+
+BASELINE_KINDS = ("persistence", "domain_rule")
+STOCHASTIC_KINDS = ("random_forest", "lightgbm", "xgboost")
+
 EstimatorSpec = Annotated[
-    RandomForestSpec | XGBoostSpec | LightGBMSpec | LogisticRegressionSpec | PersistenceSpec,
+    RandomForestSpec
+    | XGBoostSpec
+    | LightGBMSpec
+    | LogisticRegressionSpec
+    | PersistenceSpec
+    | DomainRuleSpec,
     Field(discriminator="kind"),
 ]
 
@@ -106,11 +121,26 @@ class TrainingPreset(_Strict):
     features: FeatureOptions = FeatureOptions()
     decision: DecisionRule = DecisionRule()
     random_state: int = 42
+    seeds: int = Field(
+        5,
+        ge=1,
+        le=50,
+        description="seeds (random_state, +1, …) whose mean and sd are logged for a stochastic "
+        "estimator; the registered model uses random_state",
+    )
+    cv_folds: int = Field(
+        5, ge=2, le=20, description="folds (grouped by student) of the training-years CV"
+    )
     register_model: bool = Field(True, description="register the refit model in MLflow")
 
     @property
     def kind(self) -> str:
         return self.model.kind
+
+    @property
+    def stochastic(self) -> bool:
+        """Whether the estimator's result depends on its seed (trees with sampling)."""
+        return self.kind in STOCHASTIC_KINDS
 
     def with_model_params(self, **params: Any) -> TrainingPreset:
         """A copy with some estimator parameters replaced (validated again), e.g. for tests."""
@@ -123,8 +153,8 @@ class TrainingPreset(_Strict):
 
     @model_validator(mode="after")
     def _baseline_needs_no_decision(self) -> TrainingPreset:
-        if self.model.kind == "persistence" and self.decision.rule != "prevalence":
-            raise ValueError("persistence predicts the current class: decision.rule not allowed")
+        if self.model.kind in BASELINE_KINDS and self.decision.rule != "prevalence":
+            raise ValueError("a baseline predicts a class by rule: decision.rule not allowed")
         return self
 
 

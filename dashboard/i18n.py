@@ -196,6 +196,37 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
     "metric.recall_critical_at_100": ("Críticos achados no top-100", "Critical found in top-100"),
     "metric.brier": ("Brier (menor é melhor)", "Brier (lower is better)"),
     "metric.baseline_macro_f1": ("F1 macro da persistência", "Persistence macro F1"),
+    "metric.rule_macro_f1": ("F1 macro da regra da fase", "Phase-rule macro F1"),
+    "metric.cv_macro_f1": (
+        "F1 macro na validação dos anos de treino",
+        "Macro F1 in the training-years validation",
+    ),
+    "metric.macro_f1_seed_mean": ("F1 macro, média das sementes", "Macro F1, mean over seeds"),
+    "metric.macro_f1_seed_sd": ("F1 macro, desvio entre sementes", "Macro F1, sd over seeds"),
+    "metric.ece_critical": (
+        "Erro de calibração P(Crítico) (menor é melhor)",
+        "Calibration error P(Critical) (lower is better)",
+    ),
+    "metric.ece_at_risk": (
+        "Erro de calibração do risco (menor é melhor)",
+        "Risk calibration error (lower is better)",
+    ),
+    # paired comparisons (95% bootstrap interval of the difference on the same students)
+    "cmp.same": (
+        "{a} e {b} não se distinguem em {metric}: diferença {delta} (IC 95% {low} a {high}, "
+        "inclui 0 — pode ser acaso).",
+        "{a} and {b} cannot be told apart on {metric}: difference {delta} (95% CI {low} to "
+        "{high}, includes 0 — could be chance).",
+    ),
+    "cmp.better": (
+        "{a} é melhor que {b} em {metric}: diferença {delta} (IC 95% {low} a {high}).",
+        "{a} is better than {b} on {metric}: difference {delta} (95% CI {low} to {high}).",
+    ),
+    "cmp.worse": (
+        "{a} é pior que {b} em {metric}: diferença {delta} (IC 95% {low} a {high}).",
+        "{a} is worse than {b} on {metric}: difference {delta} (95% CI {low} to {high}).",
+    ),
+    "cmp.ci_col": ("{metric} (IC 95%)", "{metric} (95% CI)"),
     "metric_help.macro_f1": (
         "Média do F1 das três classes no ano de teste (validação temporal).",
         "Mean F1 of the three classes on the temporal test year.",
@@ -433,6 +464,12 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
     "exp.run": ("Execução", "Run"),
     "exp.compare": ("Compare execuções (duas ou mais)", "Compare runs (two or more)"),
     "exp.pick_two": ("Escolha ao menos duas execuções.", "Pick at least two runs."),
+    "exp.not_paired": (
+        "{a} e {b} não foram testadas nos mesmos alunos (outro ano de teste ou outros dados): "
+        "não dá para compará-las diretamente.",
+        "{a} and {b} were not tested on the same students (another test year or other data): "
+        "they cannot be compared directly.",
+    ),
     "exp.metrics_title": ("Métricas no ano de teste", "Metrics on the test year"),
     "exp.per_class_title": ("Recall e precisão por classe", "Recall and precision per class"),
     "exp.recall": ("Recall", "Recall"),
@@ -489,10 +526,29 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
     "modelos.challenger_label": ("Candidata v{v}", "Challenger v{v}"),
     "modelos.production_label": ("Produção v{v}", "Production v{v}"),
     "modelos.baseline_label": ("Persistência (referência)", "Persistence (baseline)"),
+    "modelos.rule_label": ("Regra da fase (referência)", "Phase rule (baseline)"),
+    "modelos.candidate_name": ("A candidata v{v}", "Challenger v{v}"),
+    "modelos.production_name": ("a produção v{v}", "production v{v}"),
+    "modelos.persistence_name": ("a persistência", "persistence"),
+    "modelos.rule_name": ("a regra da fase", "the phase rule"),
+    "modelos.vs_title": ("Dá para distinguir?", "Can they be told apart?"),
+    "modelos.vs_caption": (
+        "Diferenças medidas nos mesmos alunos do ano de teste, com intervalo de 95% por "
+        "reamostragem pareada. Se o intervalo inclui 0, a diferença pode ser acaso.",
+        "Differences measured on the same students of the test year, with a 95% paired "
+        "bootstrap interval. If the interval includes 0, the difference could be chance.",
+    ),
+    "modelos.not_comparable": (
+        "A candidata e a produção v{v} foram testadas em alunos diferentes (outro ano de teste "
+        "ou outros dados): não dá para compará-las diretamente.",
+        "The challenger and production v{v} were tested on different students (another test "
+        "year or other data): they cannot be compared directly.",
+    ),
     "modelos.gate_passed": (
-        "A versão {v} passou na verificação: supera a persistência e não tem disparidade "
-        "entre grupos.",
-        "Version {v} passed the gate: it beats persistence and has no group disparity.",
+        "A versão {v} passou na verificação: supera a referência mais forte com ganho claro, "
+        "não é pior que a produção e não tem disparidade prejudicial entre grupos.",
+        "Version {v} passed the gate: it beats the strongest baseline by a clear margin, is not "
+        "worse than production and has no harmful group disparity.",
     ),
     "modelos.gate_failed": (
         "A versão {v} não passou na verificação: {reasons}.",
@@ -503,12 +559,12 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
         "Scoring the list the challenger would make…",
     ),
     "modelos.top_change": (
-        "Mudança nos 100 primeiros da lista",
-        "Change in the top 100 of the list",
+        "Alunos que saem dos 100 primeiros",
+        "Students leaving the top 100",
     ),
     "modelos.top_change_help": (
-        "Parcela dos 100 alunos de maior risco hoje que sairiam da lista com a candidata.",
-        "Share of today's 100 riskiest students who would leave the list with the challenger.",
+        "Dos 100 alunos de maior risco hoje, quantos sairiam da lista com a candidata.",
+        "Of today's 100 riskiest students, how many would leave the list with the challenger.",
     ),
     "modelos.top_change_failed": (
         "Não foi possível calcular a lista que esta versão faria (veja o registro do servidor).",
@@ -517,17 +573,41 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
     "modelos.group_audit": ("Auditoria por grupos da versão {v}", "Group audit of version {v}"),
     "modelos.promote_title": ("Promover a versão {v}", "Promote version {v}"),
     "modelos.override_hint": (
-        "Esta versão não passou na verificação. Para promovê-la mesmo assim, escreva o motivo "
-        "(fica registrado).",
-        "This version failed the gate. To promote it anyway, write the reason (it is recorded).",
+        "Esta versão não passou na verificação. Promovê-la mesmo assim fica registrado como "
+        "exceção, com o motivo.",
+        "This version failed the gate. Promoting it anyway is recorded as an exception, with the "
+        "reason.",
     ),
+    "modelos.reason_required": (
+        "Escreva o motivo para habilitar a promoção (fica registrado com quem e quando).",
+        "Write the reason to enable the promotion (recorded with who and when).",
+    ),
+    "modelos.confirm_title": ("Confirme a promoção da versão {v}", "Confirm promoting version {v}"),
+    "modelos.confirm_replaces": (
+        "Ao confirmar, a versão {v} passa a gerar a lista de risco no lugar da versão {prod}, "
+        "e a lista é recalculada agora.",
+        "On confirming, version {v} produces the risk list instead of version {prod}, and the "
+        "list is re-scored now.",
+    ),
+    "modelos.confirm_first": (
+        "Ao confirmar, a versão {v} passa a gerar a lista de risco (hoje não há modelo em "
+        "produção).",
+        "On confirming, version {v} produces the risk list (no model is in production today).",
+    ),
+    "modelos.confirm_top": (
+        "{n} dos 100 alunos de maior risco hoje sairiam da lista.",
+        "{n} of today's 100 riskiest students would leave the list.",
+    ),
+    "modelos.confirm_reason": ("Motivo registrado: {reason}", "Recorded reason: {reason}"),
+    "modelos.confirm_button": ("Confirmar promoção", "Confirm promotion"),
+    "modelos.cancel_button": ("Cancelar", "Cancel"),
     "modelos.reason": ("Motivo", "Reason"),
     "modelos.reason_placeholder": (
         "Por que esta versão deve ir para produção?",
         "Why should this version go to production?",
     ),
-    "modelos.promote_button": ("Promover", "Promote"),
-    "modelos.override_button": ("Promover mesmo assim", "Promote anyway"),
+    "modelos.promote_button": ("Promover…", "Promote…"),
+    "modelos.override_button": ("Promover mesmo assim…", "Promote anyway…"),
     "modelos.promoting": (
         "Atualizando o modelo e recalculando a lista…",
         "Updating the model and re-scoring the list…",

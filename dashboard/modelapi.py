@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import logging
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
 from config import Settings
+from dashboard.i18n import t
 from models import columns as pc
 from models.names import (
     ARTIFACT_AUDIT,
@@ -25,12 +26,16 @@ from models.names import (
     TAG_ESTIMATOR,
     TAG_PRESET,
     TAG_TEST_YEAR,
+    ci_high,
+    ci_low,
+    gain_metric,
 )
 
 log = logging.getLogger(__name__)
 
 TEST_PREDICTIONS = ARTIFACT_TEST_PREDICTIONS
 GROUP_AUDIT = ARTIFACT_AUDIT
+PAIRED = "paired"  # label of the gains between two runs compared on a page
 
 
 # --- predictions (fast, no MLflow) -------------------------------------------------------
@@ -246,8 +251,8 @@ def rollback(settings: Settings, reason: str, user: str) -> Any:
     return rollback_version(settings, reason=reason or None, user=user)
 
 
-def top_list_change(settings: Settings, version: str, top: int = 100) -> float | None:
-    """Share of the production top-``top`` that would leave the list with ``version``."""
+def top_list_change(settings: Settings, version: str, top: int = 100) -> int | None:
+    """How many students of the production top-``top`` would leave the list with ``version``."""
     current = read_predictions(settings, top=top)
     if current.empty:
         return None
@@ -255,5 +260,61 @@ def top_list_change(settings: Settings, version: str, top: int = 100) -> float |
 
     scored: pd.DataFrame = score_version(settings, version)
     candidate = scored.sort_values(pc.RANK).head(top)
-    same = len(set(current["ra"]) & set(candidate["ra"]))
-    return 1 - same / max(len(current), 1)
+    return len(set(current["ra"]) - set(candidate["ra"]))
+
+
+def promotion_preview(settings: Settings, version: str) -> dict[str, Any]:
+    """What promoting ``version`` changes: verdict with production, paired gains over it."""
+    from models.registry import promotion_preview as preview
+
+    found = preview(settings, version)
+    return {
+        "version": found.version,
+        "production": found.production,
+        "gate_passed": found.gate.passed,
+        "gate_reasons": list(found.gate.reasons),
+        "gains": dict(found.vs_production or {}),
+        "comparable": found.comparable,
+    }
+
+
+def paired_gains(candidate: pd.DataFrame, reference: pd.DataFrame) -> dict[str, float]:
+    """Paired-bootstrap gains of one run's test predictions over another's (same students)."""
+    from models.registry import gains_over
+
+    return gains_over(candidate, reference, PAIRED)
+
+
+def difference_text(
+    gains: Mapping[str, float], metric: str, label: str, first: str, second: str
+) -> str | None:
+    """One plain sentence: ``first`` better than, worse than or not distinguishable from
+    ``second`` on ``metric`` (paired 95% interval of the difference)."""
+    from models.uncertainty import distinguishable
+
+    key = gain_metric(metric, label)
+    if key not in gains:
+        return None
+    delta, low, high = gains[key], gains.get(ci_low(key)), gains.get(ci_high(key))
+    clear = distinguishable(gains, key)
+    verdict = "same" if not clear else ("better" if delta > 0 else "worse")
+    return t(
+        f"cmp.{verdict}",
+        a=first,
+        b=second,
+        metric=t(f"metric.{metric}"),
+        delta=f"{delta:+.3f}",
+        low=f"{low:+.3f}" if low is not None else "—",
+        high=f"{high:+.3f}" if high is not None else "—",
+    )
+
+
+def with_interval(metrics: Mapping[str, float], metric: str) -> str | None:
+    """``0.620 [0.577 – 0.662]`` or the bare value when no interval was logged."""
+    value = metrics.get(metric)
+    if value is None or pd.isna(value):
+        return None
+    low, high = metrics.get(ci_low(metric)), metrics.get(ci_high(metric))
+    if low is None or high is None or pd.isna(low) or pd.isna(high):
+        return f"{value:.3f}"
+    return f"{value:.3f} [{low:.3f} – {high:.3f}]"

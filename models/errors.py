@@ -94,6 +94,15 @@ class GateRefusedError(ModelsError):
         )
 
 
+class ReasonRequiredError(ModelsError):
+    def __init__(self, version: str) -> None:
+        self.version = version
+        super().__init__(
+            f"Informe o motivo para promover a versão {version}: a troca do modelo em produção "
+            'fica registrada com quem, quando e por quê (--reason "..."). Nada foi alterado.'
+        )
+
+
 class NoVersionPassesGateError(ModelsError):
     def __init__(self, reasons: Sequence[str]) -> None:
         super().__init__(

@@ -24,6 +24,7 @@ from sklearn.preprocessing import StandardScaler
 from sklearn.utils.class_weight import compute_sample_weight
 
 from config.training_presets import (
+    DomainRuleSpec,
     EstimatorSpec,
     LightGBMSpec,
     LogisticRegressionSpec,
@@ -113,6 +114,7 @@ def current_class_codes(
 # the tree estimators are constrained to respect it, so a student who is less behind, all else
 # equal, is never ranked riskier.
 MONOTONE_DECREASING: Final = (c.DEFASAGEM, c.IAN, DEFASAGEM_SE_AVANCAR, DELTA_DEFASAGEM)
+RULE_SPECS: Final = (PersistenceSpec, DomainRuleSpec)  # a class by rule, no fitted estimator
 
 
 class ConstantProbability:
@@ -162,8 +164,8 @@ class RiskModel(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         self.classes_ = np.asarray(CLASSES)
         self.feature_names_in_ = np.asarray(self.feature_names, dtype=object)
         spec = self.spec
-        if isinstance(spec, PersistenceSpec):
-            current = self._current_codes(X)
+        if isinstance(spec, RULE_SPECS):
+            current = self._rule_codes(X)
             table = np.ones((N_CLASSES, N_CLASSES))  # Laplace-smoothed transition frequencies
             np.add.at(table, (current, codes), 1.0)
             self.transitions_ = table / table.sum(axis=1, keepdims=True)
@@ -255,14 +257,19 @@ class RiskModel(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
     def _matrix(self, X: pd.DataFrame) -> FloatArray:
         return X.reindex(columns=list(self.feature_names)).to_numpy(dtype=np.float64)
 
-    def _current_codes(self, X: pd.DataFrame) -> IntArray:
-        defasagem = X[c.DEFASAGEM] if c.DEFASAGEM in X else pd.Series(np.nan, index=X.index)
+    def _rule_codes(self, X: pd.DataFrame) -> IntArray:
+        """Persistence: this year's class; domain rule: the class after advancing one phase."""
+        missing = pd.Series(np.nan, index=X.index)
+        defasagem = X[c.DEFASAGEM] if c.DEFASAGEM in X else missing
+        if isinstance(self.spec, DomainRuleSpec):
+            advanced = X[DEFASAGEM_SE_AVANCAR] if DEFASAGEM_SE_AVANCAR in X else missing
+            defasagem = advanced.fillna(defasagem)
         return current_class_codes(defasagem, self.critical_at_most, self.alert_at_most)
 
     def predict_proba(self, X: pd.DataFrame) -> FloatArray:
         """Probabilities, columns in ``CLASSES`` order."""
-        if isinstance(self.spec, PersistenceSpec):
-            return self.transitions_[self._current_codes(X)]
+        if isinstance(self.spec, RULE_SPECS):
+            return self.transitions_[self._rule_codes(X)]
         matrix = self._matrix(X)
         p_lag = np.asarray(self.lagging_.predict_proba(matrix), dtype=np.float64)[:, 1]
         p_crit = np.asarray(self.critical_.predict_proba(matrix), dtype=np.float64)[:, 1]
@@ -279,13 +286,13 @@ class RiskModel(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         return prior_corrected(p, prevalence)
 
     def predict(self, X: pd.DataFrame) -> npt.NDArray[np.str_]:
-        """Class names by the decision rule (persistence: this year's class).
+        """Class names by the decision rule (baselines: the class their rule gives).
 
         Thresholds default to the training prevalence of Critical and of lagging: with balanced
         class weights that is the 0.5 point of each binary model, no tuning involved.
         """
-        if isinstance(self.spec, PersistenceSpec):
-            return decode(self._current_codes(X))
+        if isinstance(self.spec, RULE_SPECS):
+            return decode(self._rule_codes(X))
         return decode(decide(self.predict_proba(X), self.thresholds_))
 
     # -- explanations ------------------------------------------------------------------------
@@ -301,7 +308,7 @@ class RiskModel(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         names = list(self.feature_names)
         values = np.zeros((len(X), len(names)))
         estimator: Any = getattr(self, "lagging_", None)
-        if isinstance(spec, PersistenceSpec):
+        if isinstance(spec, RULE_SPECS):
             if c.DEFASAGEM in names:
                 risk = risk_score(self.predict_proba(X))
                 values[:, names.index(c.DEFASAGEM)] = risk - risk.mean()

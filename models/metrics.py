@@ -15,7 +15,7 @@ from sklearn.metrics import accuracy_score, confusion_matrix, precision_recall_f
 
 from models import columns as pc
 from models.estimators import CLASSES, FloatArray, IntArray, encode, risk_score
-from models.names import BRIER, MACRO_F1
+from models.names import BRIER, ECE_AT_RISK, ECE_CRITICAL, MACRO_F1
 from pipeline import columns as c
 
 TOP_K: Final = (25, 50, 100)
@@ -26,7 +26,10 @@ METRIC_NAMES: Final = (
     *(f"precision_at_{k}" for k in TOP_K),
     "recall_critical_at_100",
     BRIER,
+    ECE_CRITICAL,
+    ECE_AT_RISK,
 )
+CALIBRATION_BINS: Final = 10
 
 # Columns of test_predictions.csv.
 Y_TRUE: Final = "y_true"
@@ -69,7 +72,48 @@ def classification_metrics(
     )
     onehot = np.eye(len(CLASSES))[truth]
     out[BRIER] = float(np.mean(np.sum((proba - onehot) ** 2, axis=1)))
+    out[ECE_CRITICAL] = expected_calibration_error(proba[:, 0], critical)
+    out[ECE_AT_RISK] = expected_calibration_error(risk_score(proba), lagging)
     return {name: out[name] for name in METRIC_NAMES}
+
+
+def _bins(probability: FloatArray) -> IntArray:
+    edges = np.linspace(0, 1, CALIBRATION_BINS + 1)[1:-1]
+    return np.digitize(probability, edges).astype(np.int64)
+
+
+def expected_calibration_error(probability: FloatArray, outcome: np.ndarray) -> float:
+    """Weighted mean gap between predicted probability and observed share, 10 equal bins."""
+    if not len(probability):
+        return 0.0
+    bins = _bins(probability)
+    predicted = np.bincount(bins, weights=probability, minlength=CALIBRATION_BINS)
+    observed = np.bincount(bins, weights=outcome.astype(float), minlength=CALIBRATION_BINS)
+    return float(np.sum(np.abs(predicted - observed)) / len(probability))
+
+
+def reliability_table(y_true: Sequence[str], proba: FloatArray) -> pd.DataFrame:
+    """Per probability bin, for P(Crítico) and P(Crítico ou Alerta): n, mean predicted, observed."""
+    truth = encode(y_true)
+    rows = []
+    for target, probability, outcome in (
+        ("critical", proba[:, 0], truth == 0),
+        ("at_risk", risk_score(proba), truth <= 1),
+    ):
+        bins = _bins(probability)
+        for b in range(CALIBRATION_BINS):
+            mask = bins == b
+            if mask.any():
+                rows.append(
+                    {
+                        "alvo": target,
+                        "faixa": f"{b / CALIBRATION_BINS:.1f}-{(b + 1) / CALIBRATION_BINS:.1f}",
+                        "n": int(mask.sum()),
+                        "previsto": float(probability[mask].mean()),
+                        "observado": float(outcome[mask].mean()),
+                    }
+                )
+    return pd.DataFrame(rows, columns=["alvo", "faixa", "n", "previsto", "observado"])
 
 
 def metrics_from_predictions(frame: pd.DataFrame) -> dict[str, float]:

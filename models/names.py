@@ -25,16 +25,53 @@ ARTIFACT_CONFUSION: Final = "confusion_matrix.csv"
 ARTIFACT_CALIBRATION: Final = "calibration_by_decile.csv"
 ARTIFACT_AUDIT: Final = "group_audit.csv"
 ARTIFACT_PRESET: Final = "preset.yaml"
+ARTIFACT_RELIABILITY: Final = "reliability.csv"
 
 # Metric names logged per run.
 MACRO_F1: Final = "macro_f1"
 RECALL_CRITICAL: Final = "recall_critical"
+PRECISION_AT_50: Final = "precision_at_50"
 PRECISION_AT_100: Final = "precision_at_100"
 BRIER: Final = "brier"
-# Metrics of the persistence baseline carry this prefix (``baseline_macro_f1``).
+ECE_CRITICAL: Final = "ece_critical"
+ECE_AT_RISK: Final = "ece_at_risk"
+# Mean macro-F1 of grouped cross-validation inside the training years: what selection reads.
+CV_MACRO_F1: Final = "cv_macro_f1"
+# Headline numbers that carry a bootstrap interval, seed statistics and paired deltas.
+UNCERTAIN_METRICS: Final = (MACRO_F1, RECALL_CRITICAL, PRECISION_AT_50)
+
+# The two baselines, by the prefix of their metrics: persistence (this year's class) and the
+# domain rule (the class of the Defasagem after advancing one phase, ``rule_macro_f1``).
 BASELINE_PREFIX: Final = "baseline_"
+PERSISTENCE: Final = "baseline"
+RULE: Final = "rule"
+BASELINES: Final = (PERSISTENCE, RULE)
 
 
-def baseline_metric(name: str) -> str:
-    """The MLflow name of a baseline's value of ``name`` (``macro_f1`` → ``baseline_macro_f1``)."""
-    return f"{BASELINE_PREFIX}{name}"
+def baseline_metric(name: str, baseline: str = PERSISTENCE) -> str:
+    """The MLflow name of a baseline's value of ``name`` (``macro_f1`` → ``baseline_macro_f1``,
+    ``rule_macro_f1`` with ``baseline=RULE``)."""
+    return f"{baseline}_{name}"
+
+
+def ci_low(name: str) -> str:
+    """Lower bound of the bootstrap 95% interval of ``name`` (``macro_f1_ci_low``)."""
+    return f"{name}_ci_low"
+
+
+def ci_high(name: str) -> str:
+    return f"{name}_ci_high"
+
+
+def seed_mean(name: str) -> str:
+    """Mean of ``name`` over the preset's seeds (stochastic estimators only)."""
+    return f"{name}_seed_mean"
+
+
+def seed_sd(name: str) -> str:
+    return f"{name}_seed_sd"
+
+
+def gain_metric(name: str, baseline: str) -> str:
+    """Paired gain of the model over a baseline (``gain_rule_macro_f1``); CI via ci_low/ci_high."""
+    return f"gain_{baseline}_{name}"

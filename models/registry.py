@@ -25,20 +25,31 @@ from models.errors import (
     NoModelVersionsError,
     NoPreviousVersionError,
     NoVersionPassesGateError,
+    ReasonRequiredError,
     UnknownVersionError,
 )
+from models.estimators import encode
+from models.metrics import PROBA_COLUMNS, Y_PRED, Y_TRUE
 from models.names import (
     ARTIFACT_AUDIT,
+    ARTIFACT_TEST_PREDICTIONS,
+    BASELINES,
+    CV_MACRO_F1,
     MACRO_F1,
     MODEL_NAME,
+    PERSISTENCE,
     PREVIOUS,
     PRODUCTION,
     RECALL_CRITICAL,
+    RULE,
     TAG_ESTIMATOR,
     TAG_HARMFUL,
     TAG_PRESET,
     TAG_TEST_YEAR,
     baseline_metric,
+    ci_high,
+    ci_low,
+    gain_metric,
 )
 from models.scoring import (
     ScoreResult,
@@ -48,6 +59,8 @@ from models.scoring import (
     write_state,
 )
 from models.tables import model_audit, models_engine
+from models.uncertainty import Scored, paired_gains
+from pipeline import columns as c
 
 if TYPE_CHECKING:
     from mlflow import MlflowClient
@@ -56,6 +69,11 @@ log = logging.getLogger(__name__)
 
 GATE_METRICS: Final = (MACRO_F1, RECALL_CRITICAL)
 METRIC_LABELS: Final = {MACRO_F1: "macro-F1", RECALL_CRITICAL: "recall de Crítico"}
+BASELINE_LABELS: Final = {
+    PERSISTENCE: "a persistência",
+    RULE: "a regra da fase (Defasagem após avançar uma fase)",
+}
+DEFAULT_SIGNIFICANT: Final = (MACRO_F1,)
 
 
 @dataclass(frozen=True)
@@ -92,18 +110,51 @@ class PromotionResult:
     score: ScoreResult | None
 
 
-def gate_verdict(metrics: Mapping[str, float], harmful: Sequence[str]) -> GateVerdict:
-    """Beat persistence on macro-F1 and Critical recall, with no harmful group disparity."""
+def strongest_baseline(metrics: Mapping[str, float]) -> str | None:
+    """The baseline with the highest macro-F1 among those the run measured."""
+    measured = [b for b in BASELINES if baseline_metric(MACRO_F1, b) in metrics]
+    return max(measured, key=lambda b: metrics[baseline_metric(MACRO_F1, b)], default=None)
+
+
+def describe_gain(metrics: Mapping[str, float], key: str) -> str:
+    """``+0.020 (IC 95% −0.010 a +0.050)``, the reading of a paired gain (Portuguese)."""
+    gain, low, high = metrics.get(key), metrics.get(ci_low(key)), metrics.get(ci_high(key))
+    if gain is None:
+        return "não medido"
+    if low is None or high is None:
+        return f"{gain:+.3f}"
+    return f"{gain:+.3f} (IC 95% {low:+.3f} a {high:+.3f})"
+
+
+def gate_verdict(
+    metrics: Mapping[str, float],
+    harmful: Sequence[str],
+    significant: Sequence[str] = DEFAULT_SIGNIFICANT,
+) -> GateVerdict:
+    """Beat the strongest baseline on macro-F1 and Critical recall, with no harmful disparity.
+
+    For the metrics in ``significant`` the gain must also be significant: the 95% interval of
+    the paired-bootstrap gain over that baseline lies above 0.
+    """
     reasons: list[str] = []
-    for name in GATE_METRICS:
-        value = metrics.get(name)
-        base = metrics.get(baseline_metric(name))
-        if value is None or base is None:
-            reasons.append(f"{METRIC_LABELS[name]} não foi medido")
-        elif not value > base:
-            reasons.append(
-                f"{METRIC_LABELS[name]} {value:.3f} não supera a persistência ({base:.3f})"
-            )
+    base = strongest_baseline(metrics)
+    if base is None:
+        reasons.append("as referências (persistência e regra da fase) não foram medidas")
+    else:
+        label = BASELINE_LABELS[base]
+        for name in GATE_METRICS:
+            value = metrics.get(name)
+            ref = metrics.get(baseline_metric(name, base))
+            key = gain_metric(name, base)
+            if value is None or ref is None:
+                reasons.append(f"{METRIC_LABELS[name]} não foi medido")
+            elif not value > ref:
+                reasons.append(f"{METRIC_LABELS[name]} {value:.3f} não supera {label} ({ref:.3f})")
+            elif name in significant and not metrics.get(ci_low(key), -1.0) > 0:
+                reasons.append(
+                    f"o ganho em {METRIC_LABELS[name]} sobre {label}, "
+                    f"{describe_gain(metrics, key)}, pode ser acaso (o intervalo inclui 0)"
+                )
     if harmful:
         reasons.append("disparidade entre grupos: " + ", ".join(harmful))
     return GateVerdict(passed=not reasons, reasons=tuple(reasons))
@@ -115,7 +166,9 @@ def _aliases(mlflow_client: MlflowClient) -> dict[str, str]:
     return {str(alias): str(version) for alias, version in aliases.items()}
 
 
-def _list(mlflow_client: MlflowClient) -> tuple[list[VersionInfo], dict[str, str]]:
+def _list(
+    mlflow_client: MlflowClient, significant: Sequence[str] = DEFAULT_SIGNIFICANT
+) -> tuple[list[VersionInfo], dict[str, str]]:
     from mlflow.exceptions import MlflowException
 
     try:
@@ -145,7 +198,7 @@ def _list(mlflow_client: MlflowClient) -> tuple[list[VersionInfo], dict[str, str
                 metrics=metrics,
                 harmful_disparities=harmful,
                 aliases=tuple(sorted(by_version.get(str(mv.version), []))),
-                gate=gate_verdict(metrics, harmful),
+                gate=gate_verdict(metrics, harmful, significant),
             )
         )
     infos.sort(key=lambda v: int(v.version), reverse=True)
@@ -156,7 +209,7 @@ def list_versions(settings: Settings) -> list[VersionInfo]:
     """Every registered version, newest first, with metrics, aliases and gate verdict."""
     mlflow_client = tracking.client(settings)
     with tracking.store_errors(settings.tracking_uri):
-        return _list(mlflow_client)[0]
+        return _list(mlflow_client, settings.gate_significant_metrics)[0]
 
 
 def versions_table(versions: Sequence[VersionInfo]) -> pd.DataFrame:
@@ -169,8 +222,10 @@ def versions_table(versions: Sequence[VersionInfo]) -> pd.DataFrame:
             MACRO_F1: v.metrics.get(MACRO_F1),
             RECALL_CRITICAL: v.metrics.get(RECALL_CRITICAL),
             "precision_at_50": v.metrics.get("precision_at_50"),
+            CV_MACRO_F1: v.metrics.get(CV_MACRO_F1),
             baseline_metric(MACRO_F1): v.metrics.get(baseline_metric(MACRO_F1)),
             baseline_metric(RECALL_CRITICAL): v.metrics.get(baseline_metric(RECALL_CRITICAL)),
+            baseline_metric(MACRO_F1, RULE): v.metrics.get(baseline_metric(MACRO_F1, RULE)),
             "aliases": ",".join(v.aliases),
             "gate": v.gate.describe(),
         }
@@ -199,19 +254,108 @@ def _find(versions: Sequence[VersionInfo], version: str) -> VersionInfo:
 
 
 def best_passing(versions: Sequence[VersionInfo]) -> VersionInfo:
-    """The gate-passing version with the best macro-F1 (then Critical recall, then newest)."""
+    """The gate-passing version with the best training-years CV macro-F1 (then newest).
+
+    Chosen without the test year: its numbers are reported, never used to pick. Versions
+    trained before the CV was logged rank last.
+    """
     passing = [v for v in versions if v.gate.passed]
     if not passing:
         reasons = [f"v{v.version} ({v.preset}): {v.gate.describe()}" for v in versions[:5]]
         raise NoVersionPassesGateError(reasons)
+    return max(passing, key=lambda v: (v.metrics.get(CV_MACRO_F1, -1.0), int(v.version)))
+
+
+def best_candidate(versions: Sequence[VersionInfo]) -> VersionInfo | None:
+    """The non-baseline version with the best training-years CV macro-F1, passing or not."""
+    from config.training_presets import BASELINE_KINDS
+
+    models = [v for v in versions if v.estimator not in BASELINE_KINDS]
     return max(
-        passing,
-        key=lambda v: (
-            v.metrics.get(MACRO_F1, 0.0),
-            v.metrics.get(RECALL_CRITICAL, 0.0),
-            int(v.version),
-        ),
+        models, key=lambda v: (v.metrics.get(CV_MACRO_F1, -1.0), int(v.version)), default=None
     )
+
+
+@dataclass(frozen=True)
+class PromotionPreview:
+    """What promoting ``version`` would change, read before anything changes."""
+
+    version: str
+    production: str | None
+    gate: GateVerdict  # the version's gate plus the comparison with production
+    vs_production: dict[str, float] | None  # gain_production_<metric> (+ CI); None: no pairing
+    comparable: bool  # same test students as production
+
+
+def _test_predictions(run_id: str) -> pd.DataFrame:
+    import mlflow.artifacts
+
+    path = mlflow.artifacts.download_artifacts(
+        run_id=run_id, artifact_path=ARTIFACT_TEST_PREDICTIONS
+    )
+    return pd.read_csv(path, dtype={c.RA: str})
+
+
+def gains_over(candidate: pd.DataFrame, reference: pd.DataFrame, label: str) -> dict[str, float]:
+    """Paired gains of one ``test_predictions.csv`` over another on the same students.
+
+    Empty when the two were not tested on the same students (another test year, other data).
+    """
+    keys = [c.RA, c.ANO]
+    if len(candidate) != len(reference) or candidate[keys].duplicated().any():
+        return {}
+    joined = candidate.merge(reference, on=keys, suffixes=("", "_ref"), validate="one_to_one")
+    if len(joined) != len(candidate) or (joined[Y_TRUE] != joined[f"{Y_TRUE}_ref"]).any():
+        return {}
+    truth = encode(joined[Y_TRUE].astype(str))
+
+    def scored(suffix: str) -> Scored:
+        proba = joined[[f"{p}{suffix}" for p in PROBA_COLUMNS]].to_numpy(dtype="float64")
+        return Scored(encode(joined[f"{Y_PRED}{suffix}"].astype(str)), proba)
+
+    return paired_gains(truth, scored(""), scored("_ref"), label)
+
+
+def versus_production(
+    gate: GateVerdict, gains: Mapping[str, float], production: str
+) -> GateVerdict:
+    """The gate verdict plus 'worse than production' when a gate metric's gain is negative."""
+    worse = [
+        f"pior que a produção (v{production}) em {METRIC_LABELS[name]}: "
+        f"{describe_gain(gains, gain_metric(name, PRODUCTION))}"
+        for name in GATE_METRICS
+        if gains.get(gain_metric(name, PRODUCTION), 0.0) < 0
+    ]
+    reasons = (*gate.reasons, *worse)
+    return GateVerdict(passed=not reasons, reasons=reasons)
+
+
+def _preview(
+    versions: Sequence[VersionInfo], aliases: Mapping[str, str], info: VersionInfo
+) -> PromotionPreview:
+    current = aliases.get(PRODUCTION)
+    if current is None or current == info.version:
+        return PromotionPreview(info.version, current, info.gate, None, False)
+    from mlflow.exceptions import MlflowException
+
+    production = _find(versions, current)
+    try:
+        gains = gains_over(
+            _test_predictions(info.run_id), _test_predictions(production.run_id), PRODUCTION
+        )
+    except (MlflowException, OSError, KeyError) as exc:  # an old run without the artifact
+        log.warning("no paired comparison of v%s with production: %s", info.version, exc)
+        gains = {}
+    gate = versus_production(info.gate, gains, current) if gains else info.gate
+    return PromotionPreview(info.version, current, gate, gains or None, bool(gains))
+
+
+def promotion_preview(settings: Settings, version: str) -> PromotionPreview:
+    """What promoting ``version`` changes against production (for the confirmation step)."""
+    mlflow_client = tracking.client(settings)
+    with tracking.store_errors(settings.tracking_uri):
+        versions, aliases = _list(mlflow_client, settings.gate_significant_metrics)
+        return _preview(versions, aliases, _find(versions, str(version)))
 
 
 def _set_version_tags(
@@ -290,21 +434,26 @@ def promote(
 ) -> PromotionResult:
     """Promote a version (the best gate-passing one when not given) to ``production``.
 
-    A version that fails the gate is refused unless ``reason`` is given (recorded as override).
+    A reason is always required. The verdict is the gate plus the comparison with the version
+    in production on the same test students: a version that fails it (worse than production
+    included) is promoted only as a recorded override.
     """
     mlflow_client = tracking.client(settings)
     with tracking.store_errors(settings.tracking_uri):
-        versions, aliases = _list(mlflow_client)
+        versions, aliases = _list(mlflow_client, settings.gate_significant_metrics)
         if not versions:
             raise NoModelVersionsError()
         info = best_passing(versions) if version is None else _find(versions, str(version))
         reason_text = (reason or "").strip()
-        if not info.gate.passed and not reason_text:
-            raise GateRefusedError(info.version, info.gate.reasons)
+        preview = _preview(versions, aliases, info)
+        if not reason_text:
+            if not preview.gate.passed:
+                raise GateRefusedError(info.version, preview.gate.reasons)
+            raise ReasonRequiredError(info.version)
         current, previous = aliases.get(PRODUCTION), aliases.get(PREVIOUS)
         if current == info.version:
             return PromotionResult("unchanged", info.version, previous, info.gate, None)
-        action = "promote" if info.gate.passed else "override"
+        action = "promote" if preview.gate.passed else "override"
         score = _switch(
             settings,
             mlflow_client,
@@ -313,11 +462,11 @@ def promote(
             new_previous=current if current is not None else previous,
             old=(current, previous),
             user=user,
-            reason=reason_text or "aprovado na verificação de qualidade",
-            verdict=info.gate,
+            reason=reason_text,
+            verdict=preview.gate,
         )
     log.info("version %s promoted by %s (%s)", info.version, user, action)
-    return PromotionResult(action, info.version, current, info.gate, score)
+    return PromotionResult(action, info.version, current, preview.gate, score)
 
 
 def rollback(
@@ -326,7 +475,7 @@ def rollback(
     """Swap ``production`` and ``previous`` back; ``NoPreviousVersionError`` when there is none."""
     mlflow_client = tracking.client(settings)
     with tracking.store_errors(settings.tracking_uri):
-        versions, aliases = _list(mlflow_client)
+        versions, aliases = _list(mlflow_client, settings.gate_significant_metrics)
         current, previous = aliases.get(PRODUCTION), aliases.get(PREVIOUS)
         if previous is None:
             raise NoPreviousVersionError()

@@ -20,6 +20,7 @@ from typing import Any, Final
 
 import numpy as np
 import pandas as pd
+from sklearn.metrics import precision_recall_fscore_support
 
 from config import Settings
 from config.training_presets import (
@@ -41,8 +42,8 @@ from models.dataset import (
     training_data,
 )
 from models.errors import PresetInvalidError
-from models.estimators import RiskModel, fit_with_decision, make_model
-from models.features import build_features, feature_names, select_features
+from models.estimators import RiskModel, decode, encode, fit_with_decision, make_model
+from models.features import ALL_FEATURES, build_features, feature_names, select_features
 from models.metrics import (
     TEST_PREDICTION_COLUMNS,
     Y_PRED,
@@ -50,23 +51,36 @@ from models.metrics import (
     calibration_by_decile,
     classification_metrics,
     confusion_table,
+    reliability_table,
 )
 from models.names import (
     ARTIFACT_AUDIT,
     ARTIFACT_CALIBRATION,
     ARTIFACT_CONFUSION,
     ARTIFACT_PRESET,
+    ARTIFACT_RELIABILITY,
     ARTIFACT_TEST_PREDICTIONS,
-    MACRO_F1,
+    CV_MACRO_F1,
     MODEL_NAME,
-    RECALL_CRITICAL,
+    PERSISTENCE,
+    RULE,
     TAG_ESTIMATOR,
     TAG_FLAGGED,
     TAG_HARMFUL,
     TAG_PRESET,
     TAG_TEST_YEAR,
     TAG_TRAIN_YEARS,
+    UNCERTAIN_METRICS,
     baseline_metric,
+    seed_mean,
+    seed_sd,
+)
+from models.uncertainty import (
+    N_RESAMPLES,
+    Scored,
+    confidence_intervals,
+    paired_gains,
+    resample_counts,
 )
 from pipeline import columns as c
 
@@ -75,14 +89,22 @@ log = logging.getLogger(__name__)
 METRIC_HARMFUL: Final = "audit_harmful_count"
 METRIC_FLAGGED: Final = "audit_flagged_count"
 MODEL_ARTIFACT: Final = "model"
+BASELINE_PRESETS: Final = {
+    PERSISTENCE: TrainingPreset.model_validate(
+        {"name": "persistence", "model": {"kind": "persistence"}, "class_weight": "none"}
+    ),
+    RULE: TrainingPreset.model_validate(
+        {"name": "domain_rule", "model": {"kind": "domain_rule"}, "class_weight": "none"}
+    ),
+}
 _REQUIREMENTS: Final = ("scikit-learn", "lightgbm", "xgboost", "pandas", "numpy", "cloudpickle")
 
 
 @dataclass(frozen=True)
 class FoldResult:
     fold: TemporalFold
-    metrics: dict[str, float]
-    baseline: dict[str, float]
+    metrics: dict[str, float]  # the model's, with intervals, gains (and seeds/CV on the headline)
+    baselines: dict[str, dict[str, float]]  # PERSISTENCE / RULE → their metrics
     predictions: pd.DataFrame  # TEST_PREDICTION_COLUMNS
 
 
@@ -99,10 +121,20 @@ class TrainResult:
     n_train: int
     n_test: int
     metrics: dict[str, float]
-    baseline: dict[str, float]
+    baselines: dict[str, dict[str, float]]
     harmful_disparities: list[str] = field(default_factory=list)
     flagged_disparities: list[str] = field(default_factory=list)
     seconds: float = 0.0
+
+    @property
+    def baseline(self) -> dict[str, float]:
+        """The persistence baseline's metrics."""
+        return self.baselines[PERSISTENCE]
+
+    @property
+    def logged_metrics(self) -> dict[str, float]:
+        """The run's metrics as logged (baselines under their prefixes): what the gate reads."""
+        return self.metrics | _baseline_metrics(self.baselines)
 
 
 def resolve_preset(preset: TrainingPreset | str) -> TrainingPreset:
@@ -138,51 +170,128 @@ def _fit(
     )
 
 
+def _names(preset: TrainingPreset) -> list[str]:
+    return feature_names(
+        include_history=preset.features.include_history,
+        include_genero=preset.features.include_genero,
+    )
+
+
+def _scored(model: RiskModel, X: pd.DataFrame) -> Scored:
+    return Scored(encode(model.predict(X).tolist()), model.predict_proba(X))
+
+
+def _metrics(y_true: pd.Series, scored: Scored) -> dict[str, float]:
+    return classification_metrics(y_true.tolist(), list(decode(scored.y_pred)), scored.proba)
+
+
+def _baseline_metrics(baselines: dict[str, dict[str, float]]) -> dict[str, float]:
+    return {
+        baseline_metric(name, label): value
+        for label, values in baselines.items()
+        for name, value in values.items()
+    }
+
+
+def seed_statistics(  # noqa: PLR0917 - train and test frames come in pairs
+    preset: TrainingPreset,
+    X_train: pd.DataFrame,
+    y_train: pd.Series,
+    X_test: pd.DataFrame,
+    y_test: pd.Series,
+    settings: Settings,
+    first: dict[str, float],
+) -> dict[str, float]:
+    """Mean and sd of the headline metrics over ``preset.seeds`` seeds (``first`` = seed 0)."""
+    runs = [first]
+    for offset in range(1, preset.seeds):
+        seeded = preset.model_copy(update={"random_state": preset.random_state + offset})
+        model = _fit(seeded, _names(preset), X_train, y_train, settings)
+        runs.append(_metrics(y_test, _scored(model, X_test)))
+    out: dict[str, float] = {}
+    for name in UNCERTAIN_METRICS:
+        values = np.asarray([r[name] for r in runs])
+        out[seed_mean(name)] = float(values.mean())
+        out[seed_sd(name)] = float(values.std(ddof=1)) if len(values) > 1 else 0.0
+    return out
+
+
+def training_years_cv(
+    preset: TrainingPreset,
+    X_train: pd.DataFrame,
+    y_train: pd.Series,
+    groups: pd.Series,
+    settings: Settings,
+) -> dict[str, float]:
+    """Macro-F1 of out-of-fold predictions inside the training years, folds grouped by student.
+
+    What selection (the best version, the preset) reads: it never sees the test year.
+    """
+    from sklearn.model_selection import StratifiedGroupKFold
+
+    codes = encode(y_train)
+    splits = max(2, min(preset.cv_folds, int(np.bincount(codes, minlength=3).min()) or 2))
+    splitter = StratifiedGroupKFold(splits, shuffle=True, random_state=preset.random_state)
+    predicted = np.zeros(len(X_train), dtype=np.int64)
+    for fit_idx, held_idx in splitter.split(X_train, codes, groups.to_numpy()):
+        model = _fit(preset, _names(preset), X_train.iloc[fit_idx], y_train.iloc[fit_idx], settings)
+        predicted[held_idx] = encode(model.predict(X_train.iloc[held_idx]).tolist())
+    f1 = precision_recall_fscore_support(codes, predicted, labels=[0, 1, 2], zero_division=0)[2]
+    return {CV_MACRO_F1: float(np.mean(f1))}
+
+
 def evaluate_fold(
     preset: TrainingPreset,
     data: TrainingData,
     features: pd.DataFrame,
     fold: TemporalFold,
     settings: Settings,
+    *,
+    headline: bool = False,
 ) -> FoldResult:
-    """Fit on the fold's training years, predict its test year, and score the baseline too."""
-    names = feature_names(
-        include_history=preset.features.include_history,
-        include_genero=preset.features.include_genero,
-    )
+    """Fit on the fold's training years, predict its test year, score both baselines too.
+
+    Every fold gets bootstrap intervals and paired gains over each baseline; the headline fold
+    also the seed statistics (stochastic presets) and the training-years CV.
+    """
+    names = _names(preset)
     train = data.labelled.loc[fold.train_index]
     test = data.labelled.loc[fold.test_index]
     X_train = select_features(features.loc[fold.train_index], names)
     X_test = select_features(features.loc[fold.test_index], names)
-    model = _fit(preset, names, X_train, _targets(train), settings)
-    proba = model.predict_proba(X_test)
-    y_pred = model.predict(X_test)
-    y_true = _targets(test)
-    metrics = classification_metrics(y_true.tolist(), list(y_pred), proba)
-
-    persistence = make_model(
-        TrainingPreset.model_validate({"name": "persistence", "model": {"kind": "persistence"}}),
-        names,
-        settings.risk.critical_at_most,
-        settings.risk.alert_at_most,
-    ).fit(X_train, _targets(train))
-    base = classification_metrics(
-        y_true.tolist(), list(persistence.predict(X_test)), persistence.predict_proba(X_test)
-    )
+    y_train, y_true = _targets(train), _targets(test)
+    model = _fit(preset, names, X_train, y_train, settings)
+    scored = _scored(model, X_test)
+    truth = encode(y_true)
+    counts = resample_counts(len(truth))
+    metrics = _metrics(y_true, scored)
+    metrics |= confidence_intervals(truth, scored, counts)
+    baselines: dict[str, dict[str, float]] = {}
+    X_rules = features.loc[fold.test_index]  # every feature: the rules read Defasagem columns
+    for label, rule in BASELINE_PRESETS.items():
+        base = make_model(
+            rule, ALL_FEATURES, settings.risk.critical_at_most, settings.risk.alert_at_most
+        ).fit(features.loc[fold.train_index], y_train)
+        base_scored = _scored(base, X_rules)
+        baselines[label] = _metrics(y_true, base_scored)
+        metrics |= paired_gains(truth, scored, base_scored, label, counts)
+    if headline:
+        if preset.stochastic and preset.seeds > 1:
+            metrics |= seed_statistics(preset, X_train, y_train, X_test, y_true, settings, metrics)
+        metrics |= training_years_cv(preset, X_train, y_train, train[c.RA], settings)
     predictions = pd.DataFrame(
         {
             c.RA: test[c.RA].astype(str).to_numpy(),
             c.ANO: test[c.ANO].astype(int).to_numpy(),
             Y_TRUE: y_true.to_numpy(),
-            Y_PRED: y_pred,
-            pc.P_CRITICAL: proba[:, 0],
-            pc.P_ALERT: proba[:, 1],
-            pc.P_EXPECTED: proba[:, 2],
+            Y_PRED: decode(scored.y_pred),
+            pc.P_CRITICAL: scored.proba[:, 0],
+            pc.P_ALERT: scored.proba[:, 1],
+            pc.P_EXPECTED: scored.proba[:, 2],
         },
         columns=list(TEST_PREDICTION_COLUMNS),
     )
-    baseline = {MACRO_F1: base[MACRO_F1], RECALL_CRITICAL: base[RECALL_CRITICAL]}
-    return FoldResult(fold, metrics, baseline, predictions)
+    return FoldResult(fold, metrics, baselines, predictions)
 
 
 def _params(preset: TrainingPreset, data: TrainingData, model: RiskModel) -> dict[str, Any]:
@@ -197,6 +306,9 @@ def _params(preset: TrainingPreset, data: TrainingData, model: RiskModel) -> dic
         "include_genero": preset.features.include_genero,
         "n_features": len(model.feature_names),
         "random_state": preset.random_state,
+        "seeds": preset.seeds if preset.stochastic else 1,
+        "cv_folds": preset.cv_folds,
+        "bootstrap_resamples": N_RESAMPLES,
         "test_year": headline.test_year,
         "train_years": ",".join(str(y) for y in headline.train_years),
         "refit_years": ",".join(str(y) for y in data.labelled_years),
@@ -221,6 +333,9 @@ def _write_artifacts(
     calibration_by_decile(preds[Y_TRUE].tolist(), proba).to_csv(
         folder / ARTIFACT_CALIBRATION, index=False
     )
+    reliability_table(preds[Y_TRUE].tolist(), proba).to_csv(
+        folder / ARTIFACT_RELIABILITY, index=False
+    )
     audit.to_csv(folder / ARTIFACT_AUDIT, index=False)
     (folder / ARTIFACT_PRESET).write_text(preset.to_yaml(), encoding="utf-8")
 
@@ -243,7 +358,10 @@ def train_preset(
     chosen = resolve_preset(preset)
     data = data or training_data(load_gold(settings))
     features = build_features(data.gold) if features is None else features
-    folds = [evaluate_fold(chosen, data, features, fold, settings) for fold in data.folds]
+    folds = [
+        evaluate_fold(chosen, data, features, fold, settings, headline=fold is data.headline)
+        for fold in data.folds
+    ]
     headline = folds[-1]
     test_rows = data.labelled.loc[headline.fold.test_index]
     audit = group_audit(
@@ -254,10 +372,7 @@ def train_preset(
     harmful = harmful_disparities(audit)
     flagged = flagged_disparities(audit)
 
-    names = feature_names(
-        include_history=chosen.features.include_history,
-        include_genero=chosen.features.include_genero,
-    )
+    names = _names(chosen)
     X_all = select_features(features.loc[data.labelled.index], names)
     final = _fit(chosen, names, X_all, _targets(data.labelled), settings)
     run_id, version = _log_run(
@@ -283,7 +398,7 @@ def train_preset(
         n_train=len(headline.fold.train_index),
         n_test=len(headline.fold.test_index),
         metrics=headline.metrics,
-        baseline=headline.baseline,
+        baselines=headline.baselines,
         harmful_disparities=harmful,
         flagged_disparities=flagged,
         seconds=seconds,
@@ -354,9 +469,7 @@ def _log_run(
             for result in folds:  # step = test year; the latest year is the run's value
                 step = result.fold.test_year
                 mlflow.log_metrics(result.metrics, step=step)
-                mlflow.log_metrics(
-                    {baseline_metric(k): v for k, v in result.baseline.items()}, step=step
-                )
+                mlflow.log_metrics(_baseline_metrics(result.baselines), step=step)
             mlflow.log_metrics({METRIC_HARMFUL: len(harmful), METRIC_FLAGGED: len(flagged)})
             with tempfile.TemporaryDirectory() as tmp:
                 _write_artifacts(Path(tmp), preset, headline, audit)

@@ -24,8 +24,12 @@ HEADLINE: Final = (
     mn.PRECISION_AT_100,
     "recall_critical_at_100",
     mn.BRIER,
+    mn.ECE_CRITICAL,
+    mn.CV_MACRO_F1,
     mn.baseline_metric(mn.MACRO_F1),
+    mn.baseline_metric(mn.MACRO_F1, mn.RULE),
 )
+NOT_BARS: Final = (mn.BRIER, mn.ECE_CRITICAL)  # lower is better: not on the 0-1 bar chart
 PER_CLASS: Final = tuple(
     f"{kind}_{cls}" for cls in ("critical", "alert", "expected") for kind in ("recall", "precision")
 )
@@ -63,11 +67,12 @@ def render() -> None:
     picked = runs.set_index("run_id").loc[chosen]
     picked["label"] = [labels[r] for r in chosen]
     _metric_bars(picked)
-    _per_class(picked)
     preds = {
         run_id: data.run_csv(str(cfg.data_dir), cfg.db_url, run_id, modelapi.TEST_PREDICTIONS)
         for run_id in chosen
     }
+    _differences(picked, preds)
+    _per_class(picked)
     _confusions(picked, preds)
     _top_k(picked, preds)
     _calibration(picked, preds)
@@ -84,7 +89,17 @@ def _runs_table(runs: pd.DataFrame) -> None:
     shown = [m for m in HEADLINE if m in runs.columns]
     table = runs[["preset", "estimator", "test_year", "version", "start_time", *shown]].copy()
     table["start_time"] = table["start_time"].map(ui.fmt_when)
+    intervals = [m for m in mn.UNCERTAIN_METRICS if mn.ci_low(m) in runs.columns]
+    for m in intervals:  # "0.620 [0.577 – 0.662]" right after the metric's own column
+        text = [modelapi.with_interval(row, m) for row in runs.to_dict("records")]
+        table.insert(
+            table.columns.get_loc(m) + 1 if m in table else len(table.columns), f"{m}_ci", text
+        )
     config = {m: st.column_config.NumberColumn(t(f"metric.{m}"), format="%.3f") for m in shown}
+    config |= {
+        f"{m}_ci": st.column_config.TextColumn(t("cmp.ci_col", metric=t(f"metric.{m}")))
+        for m in intervals
+    }
     config |= {
         "preset": st.column_config.TextColumn(t("exp.preset")),
         "estimator": st.column_config.TextColumn(t("exp.estimator")),
@@ -96,15 +111,66 @@ def _runs_table(runs: pd.DataFrame) -> None:
 
 
 def _metric_bars(picked: pd.DataFrame) -> None:
-    shown = [m for m in HEADLINE if m in picked.columns and m != mn.BRIER]
+    shown = [m for m in HEADLINE if m in picked.columns and m not in NOT_BARS]
     long = picked.melt(id_vars="label", value_vars=shown, var_name="m", value_name="v")
+    # 95% intervals as error bars where the run logged them
+    low = {
+        (r, m): picked.at[i, mn.ci_low(m)]
+        for i, r in zip(picked.index, picked["label"], strict=True)
+        for m in shown
+        if mn.ci_low(m) in picked.columns
+    }
+    high = {
+        (r, m): picked.at[i, mn.ci_high(m)]
+        for i, r in zip(picked.index, picked["label"], strict=True)
+        for m in shown
+        if mn.ci_high(m) in picked.columns
+    }
+    long["plus"] = [
+        high.get((r, m), np.nan) - v
+        for r, m, v in zip(long["label"], long["m"], long["v"], strict=True)
+    ]
+    long["minus"] = [
+        v - low.get((r, m), np.nan)
+        for r, m, v in zip(long["label"], long["m"], long["v"], strict=True)
+    ]
     long["m"] = long["m"].map(lambda m: t(f"metric.{m}"))
-    fig = px.bar(long, x="m", y="v", color="label", barmode="group", title=t("exp.metrics_title"))
+    fig = px.bar(
+        long,
+        x="m",
+        y="v",
+        color="label",
+        barmode="group",
+        error_y="plus",
+        error_y_minus="minus",
+        title=t("exp.metrics_title"),
+    )
     fig.update_yaxes(range=[0, 1])
     ui.chart(
         ui.style_figure(fig, t("axis.metric"), t("axis.value"), legend=t("exp.run")),
         "exp_chart_metrics",
     )
+
+
+def _differences(picked: pd.DataFrame, preds: dict[str, pd.DataFrame]) -> None:
+    """Each picked run against the first one, on the same students: told apart or not."""
+    runs = [str(r) for r in picked.index]
+    if len(runs) < 2 or preds.get(runs[0], pd.DataFrame()).empty:
+        return
+    st.subheader(t("modelos.vs_title"))
+    st.caption(t("modelos.vs_caption"))
+    first_label = str(picked.loc[runs[0], "label"])
+    for other in runs[1:]:
+        frame = preds.get(other, pd.DataFrame())
+        label = str(picked.loc[other, "label"])
+        gains = modelapi.paired_gains(preds[runs[0]], frame) if not frame.empty else {}
+        if not gains:
+            st.caption(t("exp.not_paired", a=first_label, b=label))
+            continue
+        for metric in mn.UNCERTAIN_METRICS:
+            line = modelapi.difference_text(gains, metric, modelapi.PAIRED, first_label, label)
+            if line:
+                st.markdown(f"- {line}")
 
 
 def _per_class(picked: pd.DataFrame) -> None:

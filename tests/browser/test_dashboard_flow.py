@@ -119,6 +119,7 @@ def test_full_flow_in_a_real_browser(dashboard: Dashboard) -> None:
             reason.press("Tab")  # Streamlit commits a text area on blur
             _settled(page)
             page.get_by_role("button", name="Promover").first.click()
+            page.get_by_role("button", name="Confirmar promoção").click()
             page.get_by_text("em produção").first.wait_for()
             _settled(page)
             _shot(page, "modelos")

@@ -70,8 +70,21 @@ def test_promote_and_revert_from_the_models_page(
     at = app("admin", user="chefe")
     open_page(at, "modelos")
     at.selectbox(key="modelos_challenger").select("1").run()
+    assert at.button(key="modelos_promote").disabled  # no reason, no promotion
     at.text_area(key="modelos_promote_reason").input("teste de promoção pelo painel").run()
     at.button(key="modelos_promote").click().run()
+    assert_clean(at)
+    assert modelapi.production_version(product_copy) == "2"  # asks first, names what changes
+    shown = " ".join(m.value for m in at.markdown)
+    assert "passa a gerar a lista de risco no lugar da versão 2" in shown
+    assert "dos 100 alunos de maior risco hoje sairiam da lista" in shown
+    assert "a produção v2" in shown and "IC 95%" in shown  # paired difference with production
+    verdict = " ".join(e.value for e in at.error) + " ".join(s.value for s in at.success)
+    assert "versão 1" in verdict
+    at.button(key="modelos_cancel").click().run()
+    assert modelapi.production_version(product_copy) == "2"
+    at.button(key="modelos_promote").click().run()
+    at.button(key="modelos_confirm").click().run()
     assert_clean(at)
     assert modelapi.production_version(product_copy) == "1"
     assert modelapi.previous_version(product_copy) == "2"

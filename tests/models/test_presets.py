@@ -11,7 +11,14 @@ from config.training_presets import PresetError, available_presets, load_all_pre
 
 def test_all_presets_parse() -> None:
     names = {p.name for p in load_all_presets()}
-    assert names == {"random_forest", "xgboost", "lightgbm", "logistic_regression", "persistence"}
+    assert names == {
+        "random_forest",
+        "xgboost",
+        "lightgbm",
+        "logistic_regression",
+        "persistence",
+        "domain_rule",
+    }
 
 
 def test_unknown_key_is_refused_naming_file_and_field(tmp_path: Path) -> None:

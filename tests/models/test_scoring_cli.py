@@ -14,6 +14,7 @@ from models.errors import NoProductionModelError
 from models.predictions import read_predictions
 from models.scoring import load_model, predict_records, score_if_production, score_latest
 from pipeline import columns as c
+from tests.models.gold_factory import STUDENTS
 
 
 def test_score_if_production_is_a_no_op_before_any_promotion(trained: Settings) -> None:
@@ -36,13 +37,17 @@ def test_missing_indicators_do_not_crash_scoring(trained: Settings) -> None:
     assert scored[["p_critical", "p_alert", "p_expected"]].notna().all().all()
     assert all(len(r) == 3 for r in scored["reasons"])
     result = score_if_production(trained)
-    assert result is not None and result.n_students == 300 and result.model_version == "3"
+    assert result is not None and result.n_students == STUDENTS and result.model_version == "3"
 
 
 def test_cli_promote_and_risk_list(
     trained: Settings, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert main(["promote", "--user", "ana"]) == 0
+    assert main(["promote", "--user", "ana"]) == 1  # a reason is required, in Portuguese
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "motivo" in err[0] and "--reason" in err[0]
+    assert read_predictions(trained).empty  # nothing was promoted
+    assert main(["promote", "--user", "ana", "--reason", "primeira lista"]) == 0
     out = tmp_path / "lista.xlsx"
     assert main(["risk-list", "--classe", "critico,alert", "--top", "5", "--out", str(out)]) == 0
     assert out.stat().st_size > 0

@@ -14,13 +14,14 @@ from models import registry
 from models.errors import (
     GateRefusedError,
     NoPreviousVersionError,
+    ReasonRequiredError,
     TrackingStoreError,
     UnknownVersionError,
 )
 from models.metrics import METRIC_NAMES, TEST_PREDICTION_COLUMNS, metrics_from_predictions
 from models.names import MODEL_NAME
 from models.predictions import production_version, read_audit_log, read_predictions
-from tests.models.gold_factory import FAST_PRESETS
+from tests.models.gold_factory import FAST_PRESETS, STUDENTS
 
 PERSISTENCE = str(FAST_PRESETS.index("persistence") + 1)
 LIGHTGBM = str(FAST_PRESETS.index("lightgbm") + 1)
@@ -70,14 +71,17 @@ def test_gate_refuses_the_baseline_and_accepts_an_override(trained: Settings) ->
 
 def test_promote_without_version_picks_the_best_passing_and_scores(trained: Settings) -> None:
     versions = {v.version: v for v in registry.list_versions(trained)}
-    result = registry.promote(trained, user="bia")
+    with pytest.raises(ReasonRequiredError, match="Informe o motivo"):
+        registry.promote(trained, user="bia", reason="  ")
+    assert production_version(trained) is None and read_predictions(trained).empty
+    result = registry.promote(trained, user="bia", reason="lista do ano")
     chosen = versions[result.version]
     assert chosen.gate.passed and chosen.preset != "persistence"
     assert _aliases(trained) == {"production": result.version}
     assert production_version(trained) == result.version
     rows = read_predictions(trained)
-    assert len(rows) == 300 and (rows["model_version"] == result.version).all()
-    assert rows["rank"].tolist() == list(range(1, 301))
+    assert len(rows) == STUDENTS and (rows["model_version"] == result.version).all()
+    assert rows["rank"].tolist() == list(range(1, STUDENTS + 1))
     assert all(len(r) == 3 and all(isinstance(x, str) for x in r) for r in rows["reasons"])
     assert set(read_predictions(trained, classes=["critical"])["classe"]) <= {"critical"}
     assert len(read_predictions(trained, top=10)) == 10
