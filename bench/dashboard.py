@@ -76,8 +76,11 @@ def build_product(root: Path, real: Path | None) -> Product:
         by_year = {int(p.stem[-4:]): p for p in files}
         loaded, upload, year = [by_year[y] for y in (2022, 2023, 2024)], by_year[2025], 2025
     ingest([Upload.from_path(path) for path in loaded], settings, user="bench")
-    train_presets(settings, list(FAST_PRESETS))
-    promote(settings, reason="benchmark do painel", user="bench")
+    results = train_presets(settings, list(FAST_PRESETS))
+    # Named, not "best passing": on the real data no preset clears the gate, and speed is the
+    # point here. A version that fails the gate is promoted as a recorded override.
+    version = next(r.version for r in reversed(results) if r.version is not None)
+    promote(settings, version, reason="benchmark do painel", user="bench")
     return Product(settings.data_dir, upload, year)
 
 
