@@ -110,11 +110,10 @@ def finish(
     frame = current_gold(settings, gold)
     outcomes, drift_errors = _drift(settings, job, frame, progress)
     _update_job(settings, job, stage=SCORING)
-    progress(SCORING, "Pontuando os alunos com o modelo em produção")
     scoring: ScoreResult | None = None
     scoring_error = None
     try:
-        scoring = _score(settings, frame)
+        scoring = _score(settings, frame, progress)
     except Exception as exc:  # recorded on the job and returned; the published data stays
         log.warning("scoring after publish failed: %s", type(exc).__name__)
         scoring_error = f"A pontuação dos alunos falhou: {_reason(exc)}"
@@ -158,11 +157,12 @@ def _drift(
     ]
 
 
-def _score(settings: Settings, gold: pd.DataFrame | None) -> ScoreResult | None:
+def _score(settings: Settings, gold: pd.DataFrame | None, progress: Progress) -> ScoreResult | None:
     from models.predictions import production_version
 
     if production_version(settings) is None:
         return None
+    progress(SCORING, "Pontuando os alunos com o modelo em produção")
     from models.scoring import score_latest  # scikit-learn & co. only when there is a model
 
     return score_latest(settings, gold)
@@ -192,7 +192,9 @@ def _record_job(settings: Settings, run_id: str | None, status: str) -> int:
                 started_at=datetime.now(UTC),
             )
         )
-        return int(inserted.inserted_primary_key[0])
+        key = inserted.inserted_primary_key
+        assert key is not None  # an autoincrement insert always returns its key
+        return int(key[0])
 
 
 def _update_job(settings: Settings, job: int, **values: Any) -> None:

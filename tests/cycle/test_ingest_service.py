@@ -204,7 +204,7 @@ def test_a_failed_background_step_is_recorded_and_shown_by_status(
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    def broken(_settings: Settings, _gold: Any) -> None:
+    def broken(*_args: Any) -> None:
         raise RuntimeError("registry unreachable")
 
     monkeypatch.setattr(finishing, "_score", broken)

@@ -119,7 +119,7 @@ def test_a_failed_background_step_is_shown_on_dados(
     no_evidently: None,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    def broken(_settings: Settings, _gold: Any) -> None:
+    def broken(*_args: Any) -> None:
         raise RuntimeError("registry unreachable")
 
     monkeypatch.setattr(finishing, "_score", broken)
