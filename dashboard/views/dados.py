@@ -208,7 +208,6 @@ def _process(cfg: Settings, user: User, batch: Preview, *, replace: bool) -> Non
 def _summary(result: ProcessResult) -> dict[str, Any]:
     summary: dict[str, Any] = result.ingest.summary()
     summary["flag_details"] = [f.detail for f in result.ingest.flags]
-    summary["finish_errors"] = list(result.finished.errors) if result.finished else []
     return summary
 
 
@@ -273,8 +272,6 @@ def _last_result(cfg: Settings) -> None:
             st.dataframe(table, hide_index=True, key="dados_summary_rows")
         for detail in summary.get("flag_details", []):
             st.warning(ui.plain(detail), icon=":material/warning:")
-        for error in summary.get("finish_errors", []):
-            st.warning(ui.plain(error), icon=":material/warning:")
         q = data.quarantine_rows(cfg, summary["run_id"])
         if not q.empty:
             st.download_button(
