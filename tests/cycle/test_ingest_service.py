@@ -19,7 +19,7 @@ from cycle import finish as finishing
 from cycle.ingest import preview, process
 from pipeline import ingest as pipeline_ingest
 from pipeline.errors import InputFileError
-from pipeline.ingest import Upload
+from pipeline.plan import Upload
 from pipeline.state import gold_path, load_state
 from pipeline.status import pipeline_status
 from pipeline.store import drift_runs, engine_for, finish_runs, pipeline_runs
