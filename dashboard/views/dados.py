@@ -231,12 +231,13 @@ def _finishing_live(cfg: Settings) -> None:
     if not status.busy:
         st.rerun(scope="app")
     stage = t(f"dados.finish_stage_{status.stage or 'queued'}")
-    with st.status(t("dados.finish_running"), state="running", expanded=True):
-        st.markdown(t("dados.finish_now", stage=stage))
-        for year in status.pending_drift:
-            st.markdown(t("dados.finish_drift_pending", year=year))
-        st.markdown(t("dados.finish_scoring_waiting"))
-        st.caption(t("dados.finish_risk_note"))
+    # Not a ``with`` block: leaving one marks the status complete, and this one is still running.
+    box = st.status(t("dados.finish_running"), state="running", expanded=True)
+    box.markdown(t("dados.finish_now", stage=stage))
+    for year in status.pending_drift:
+        box.markdown(t("dados.finish_drift_pending", year=year))
+    box.markdown(t("dados.finish_scoring_waiting"))
+    box.caption(t("dados.finish_risk_note"))
 
 
 def _finishing_problem(status: FinishStatus) -> None:
