@@ -134,23 +134,29 @@ def cmd_demo_data(args: argparse.Namespace) -> int:
     return 0
 
 
-def _run_ingest(args: argparse.Namespace) -> Any:
+def _progress(_stage: str, message: str) -> None:
+    echo(f"… {message}")
+
+
+def _run_ingest(args: argparse.Namespace, finish: str) -> Any:
+    """Preview the files (parsed once), then publish those plans and finish as asked."""
     from config import get_settings
-    from pipeline.ingest import ingest
+    from cycle.ingest import preview, process
     from pipeline.plan import Upload
 
     settings = get_settings()
     uploads = [Upload.from_path(path, settings.max_upload_mb) for path in args.files]
-    result = ingest(
-        uploads,
+    previewed = preview(uploads, settings, year=args.year, progress=_progress)
+    return process(
+        previewed,
         settings,
-        year=args.year,
         replace=args.replace,
         force=args.force,
         user=args.user,
-        progress=lambda _stage, message: echo(f"… {message}"),
+        finish=finish,
+        progress=_progress,
+        on_published=lambda result: _print_result(result, args.json),
     )
-    return settings, result
 
 
 def _print_result(result: Any, as_json: bool) -> None:
@@ -175,76 +181,65 @@ def _print_result(result: Any, as_json: bool) -> None:
         echo(f"AVISO: {flag.detail}")
 
 
-def cmd_ingest(args: argparse.Namespace) -> int:
-    settings, result = _run_ingest(args)
-    _print_result(result, args.json)
-    if (result.changed or result.unfinished_runs) and not args.defer:
-        if args.wait or not settings.drift_in_background:
-            _finish(settings)
-        else:
-            _spawn_finisher(settings)
-    return 0
-
-
-def cmd_pipeline_run(args: argparse.Namespace) -> int:
-    settings, result = _run_ingest(args)
-    _print_result(result, args.json)
-    if result.changed or result.unfinished_runs:
-        _finish(settings)
-    return 0
-
-
-def cmd_pipeline_finish(_args: argparse.Namespace) -> int:
-    from config import get_settings
-
-    _finish(get_settings())
-    return 0
-
-
-def _finish(settings: Any) -> None:
-    """Drift reports for pending years, then scoring with the production model (if any)."""
+def _print_finished(finished: Any) -> None:
+    """Drift results and the scoring line; a failed scoring fails the command (exit 1)."""
     from cli.model_cmds import score_line
-    from models.predictions import production_version
-    from pipeline.drift import run_pending_drift
-    from pipeline.state import mark_finished, unfinished_runs
+    from config.errors import PassosError
 
-    runs = unfinished_runs(settings)
-    for outcome in run_pending_drift(settings):
+    for outcome in finished.drift:
         verdict = "DRIFT" if outcome.dataset_drift else "sem drift"
         echo(
             f"drift {outcome.ano}: {outcome.drift_share:.0%} das colunas ({verdict}) "
             f"→ {outcome.html_path}"
         )
-    if production_version(settings) is not None:
-        from models.scoring import score_latest  # scikit-learn & co. only when there is a model
+    for error in finished.drift_errors:
+        echo(f"AVISO: {error}")
+    if finished.scoring_error:
+        raise PassosError(finished.scoring_error)
+    if finished.scoring is not None:
+        echo(score_line(finished.scoring))
 
-        echo(score_line(score_latest(settings)))
-    mark_finished(settings, runs)
 
-
-def _spawn_finisher(settings: Any) -> None:
-    """Finish drift and scoring in a detached process so that ingest returns at once."""
-    from config import PROJECT_ROOT
-
-    log_path = settings.layer("reports") / "finish.log"
-    with log_path.open("ab") as log_file:
-        subprocess.Popen(  # noqa: S603 - our own CLI, fixed arguments
-            [sys.executable, "-m", "cli.main", "pipeline", "finish"],
-            stdout=log_file,
-            stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL,
-            start_new_session=True,
-            cwd=PROJECT_ROOT,
+def _report(processed: Any) -> None:
+    if processed.finished is not None:
+        _print_finished(processed.finished)
+    elif processed.finishing == "detach":
+        echo(
+            "Relatórios de drift e pontuação em preparo em segundo plano "
+            "(acompanhe com 'passos pipeline status')."
         )
-    echo(
-        "Relatórios de drift e pontuação em preparo em segundo plano "
-        "(acompanhe com 'passos pipeline status')."
-    )
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    from config import get_settings
+
+    if args.defer:
+        finish = "defer"
+    elif args.wait or not get_settings().drift_in_background:
+        finish = "wait"
+    else:
+        finish = "detach"
+    _report(_run_ingest(args, finish))
+    return 0
+
+
+def cmd_pipeline_run(args: argparse.Namespace) -> int:
+    _report(_run_ingest(args, "wait"))
+    return 0
+
+
+def cmd_pipeline_finish(_args: argparse.Namespace) -> int:
+    from config import get_settings
+    from cycle.finish import finish
+
+    _print_finished(finish(get_settings(), progress=_progress))
+    return 0
 
 
 def cmd_pipeline_status(args: argparse.Namespace) -> int:
     from config import get_settings
     from config.clock import local_text
+    from cycle.finish import finish_status
     from pipeline.status import pipeline_status
 
     settings = get_settings()
@@ -271,8 +266,36 @@ def cmd_pipeline_status(args: argparse.Namespace) -> int:
         echo(f"aviso {flag['ano']}: {flag['detail']}{accepted}")
     for drift in status["drift"]:
         share = "" if drift["drift_share"] is None else f" {drift['drift_share']:.0%}"
-        echo(f"drift {drift['ano']}: {drift['status']}{share}")
+        error = f" ({drift['error']})" if drift["status"] == "failed" and drift["error"] else ""
+        echo(f"drift {drift['ano']}: {drift['status']}{share}{error}")
+    line = finish_line(finish_status(settings), settings.timezone)
+    if line:
+        echo(line)
     return 0
+
+
+FINISH_STAGES = {"drift": "relatórios de drift", "scoring": "pontuação dos alunos"}
+
+
+def finish_line(state: Any, timezone: str) -> str | None:
+    """One line on the drift reports and scoring after the last publish (None before any)."""
+    from config.clock import local_text
+
+    stage = FINISH_STAGES.get(state.stage or "", "início")
+    if state.state in ("queued", "running"):
+        return (
+            f"etapas finais: em andamento ({stage}), desde {local_text(state.started_at, timezone)}"
+        )
+    if state.state == "interrupted":
+        return (
+            f"etapas finais: INTERROMPIDAS em {stage} (o processo parou); "
+            "rode 'passos pipeline finish'"
+        )
+    if state.state == "failed":
+        return f"etapas finais: FALHARAM em {stage}: {state.error}"
+    if state.state == "done":
+        return f"etapas finais: prontas em {local_text(state.finished_at, timezone)}"
+    return None
 
 
 DEMO_FOLDER = "demo"
@@ -292,23 +315,24 @@ def demo_workbook(data_dir: Path, students: int) -> Path:
 
 def cmd_demo(args: argparse.Namespace) -> int:
     from config import get_settings
-    from pipeline.ingest import ingest
-    from pipeline.plan import Upload
+    from cycle.finish import finish
 
     settings = get_settings()
     settings.ensure_dirs()
     source = args.data or demo_workbook(settings.data_dir, args.students)
     echo(f"Dados: {source}" + ("" if args.data else " (sintéticos)"))
-    result = ingest(
-        [Upload.from_path(source)],
-        settings,
+    args = argparse.Namespace(
+        files=[source],
+        year=None,
         replace=args.data is not None,
         user=_default_user(),
-        progress=lambda _stage, message: echo(f"… {message}"),
+        json=False,
+        no_serve=args.no_serve,
     )
-    _print_result(result, as_json=False)
-    _finish(settings)
-    _ensure_production_model(settings)
+    processed = _run_ingest(args, "wait")
+    finished = processed.finished or finish(settings, progress=_progress)
+    _print_finished(finished)
+    _ensure_production_model(settings, processed.ingest.gold)
     if not args.no_serve:
         _serve_sidecar_and_dashboard(settings)
     return 0
@@ -351,46 +375,33 @@ def _serve_sidecar_and_dashboard(settings: Any) -> None:
             sidecar.kill()
 
 
-def _ensure_production_model(settings: Any) -> None:
+def _ensure_production_model(settings: Any, gold: Any = None) -> None:
     """Train every preset and promote the best gate-passing version when none is in production."""
-    from models.errors import ModelsError, NoVersionPassesGateError
-    from models.predictions import production_version
-    from models.registry import best_candidate, list_versions, promote
-    from models.training import train_presets
+    from cycle.bootstrap import ensure_production_model
 
-    current = production_version(settings)
-    if current is not None:
-        echo(f"Modelo em produção: versão {current}.")
+    boot = ensure_production_model(
+        settings,
+        _default_user(),
+        gold=gold,
+        on_training=lambda: echo(
+            "… Treinando os modelos (validação temporal, registrados no MLflow)"
+        ),
+    )
+    if boot.existing_version is not None:
+        echo(f"Modelo em produção: versão {boot.existing_version}.")
         return
-    echo("… Treinando os modelos (validação temporal, registrados no MLflow)")
-    for trained in train_presets(settings):
+    for trained in boot.trained:
         echo(
-            f"   {trained.preset}: macro-F1 {trained.metrics['macro_f1']:.3f}, "
-            f"recall Crítico {trained.metrics['recall_critical']:.3f} (versão {trained.version})"
+            f"   {trained.preset}: macro-F1 {trained.macro_f1:.3f}, "
+            f"recall Crítico {trained.recall_critical:.3f} (versão {trained.version})"
         )
-    try:
-        promoted = promote(
-            settings,
-            user=_default_user(),
-            reason="primeira lista: melhor versão aprovada na verificação (escolhida na validação "
-            "dos anos de treino)",
+    if boot.refusal is not None:
+        echo(f"AVISO: {boot.refusal}")
+    if boot.override is not None:
+        echo(f"AVISO: {boot.override}")
+        echo(
+            f"AVISO: versão {boot.promoted_version} promovida como exceção registrada "
+            "(ver Modelos)."
         )
-    except NoVersionPassesGateError as exc:
-        # The first list still has to exist: the best version on the training years, promoted
-        # as a recorded exception that Modelos shows until a version passes.
-        echo(f"AVISO: {exc}")
-        candidate = best_candidate(list_versions(settings))
-        if candidate is None:
-            return
-        promoted = promote(
-            settings,
-            candidate.version,
-            user=_default_user(),
-            reason="primeira lista: nenhuma versão passou na verificação de qualidade; "
-            "promovida como exceção a melhor na validação dos anos de treino",
-        )
-        echo(f"AVISO: versão {promoted.version} promovida como exceção registrada (ver Modelos).")
-    except ModelsError as exc:
-        echo(f"AVISO: {exc}")
         return
-    echo(f"Versão {promoted.version} promovida para produção e alunos pontuados.")
+    echo(f"Versão {boot.promoted_version} promovida para produção e alunos pontuados.")

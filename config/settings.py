@@ -100,7 +100,9 @@ class Settings(BaseSettings):
         0.5, gt=0, le=1, description="Share of drifted columns that makes the dataset drifted"
     )
     drift_in_background: bool = Field(
-        True, description="Finish drift reports in a separate process after gold is published"
+        True,
+        description="After gold is published, finish drift reports and scoring in the "
+        "background (the dashboard's worker thread; a detached process for 'passos ingest')",
     )
     max_request_body_kb: int = Field(
         512, ge=1, description="Largest request body the sidecar reads (413 beyond it)"

@@ -16,6 +16,7 @@ import streamlit as st
 from sqlalchemy import Engine, desc, func, select
 
 from config import Settings
+from cycle.ingest import FilePreview
 from dashboard import modelapi
 from models import columns as pc
 from pipeline import columns as c
@@ -23,6 +24,7 @@ from pipeline.state import gold_path
 from pipeline.store import (
     drift_columns,
     drift_runs,
+    finish_runs,
     get_engine,
     ingested_files,
     pipeline_runs,
@@ -34,7 +36,7 @@ from pipeline.store import (
 class Versions:
     """What the cached reads depend on."""
 
-    data: str  # last successful pipeline run + finished drift reports
+    data: str  # last successful pipeline run + finished drift reports and finishing jobs
     model: str  # production model version ("" when none)
 
     @property
@@ -72,7 +74,13 @@ def versions(cfg: Settings) -> Versions:
         done = conn.execute(
             select(func.count()).select_from(drift_runs).where(drift_runs.c.status != "pending")
         ).scalar_one()
-    return Versions(f"{run or 'none'}:{done}", modelapi.production_version(cfg) or "")
+        finished = conn.execute(  # a finished scoring changes the list under the same model
+            select(func.count())
+            .select_from(finish_runs)
+            .where(finish_runs.c.status.in_(("done", "failed")))
+        ).scalar_one()
+    data_version = f"{run or 'none'}:{done}:{finished}"
+    return Versions(data_version, modelapi.production_version(cfg) or "")
 
 
 # --- pipeline data -----------------------------------------------------------------------
@@ -213,72 +221,15 @@ def _risk_frame(
 # --- upload preview ----------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class SheetPreview:
-    sheet: str
-    year: int
-    rows: int
-    silver_rows: int
-    mapping: dict[str, str | None]
-    ignored_headers: list[str]
-    quarantine: pd.DataFrame
-
-
-@dataclass(frozen=True)
-class FilePreview:
-    name: str
-    content_hash: str
-    size: int
-    already_ingested: bool
-    sheets: list[SheetPreview]
-    error: str | None = None
-    needs_year: bool = False
-
-    @property
-    def years(self) -> list[int]:
-        return sorted(s.year for s in self.sheets)
-
-
 @st.cache_data(show_spinner=False, max_entries=16)
 def preview(
     name: str, content: bytes, year: int | None, max_upload_mb: int, known: frozenset[str]
 ) -> FilePreview:
-    """What a file would become (``plan_upload``: nothing is written); errors are part of it."""
-    import hashlib
-
-    from config.errors import PassosError
-    from pipeline.errors import YearUnknownError
-    from pipeline.ingest import plan_upload
+    """What a file would become: the service's plan (parsed here, once), or why it cannot be."""
+    from cycle.ingest import preview_file
     from pipeline.plan import Upload
 
-    cfg = Settings(max_upload_mb=max_upload_mb)
-    digest = hashlib.sha256(content).hexdigest()
-    try:
-        plan = plan_upload(Upload(name, content), cfg, year=year, known_hashes=known)
-    except YearUnknownError as exc:
-        return FilePreview(name, digest, len(content), False, [], str(exc), needs_year=True)
-    except PassosError as exc:
-        return FilePreview(name, digest, len(content), False, [], str(exc))
-    return FilePreview(
-        plan.name,
-        plan.content_hash,
-        plan.size,
-        plan.already_ingested,
-        [
-            SheetPreview(
-                s.sheet,
-                s.year,
-                s.rows,
-                len(s.silver),
-                dict(s.mapping),
-                list(s.ignored_headers),
-                s.quarantine[["source_row", "ra", "reason"]].reset_index(drop=True)
-                if not s.quarantine.empty
-                else pd.DataFrame(columns=["source_row", "ra", "reason"]),
-            )
-            for s in plan.sheets
-        ],
-    )
+    return preview_file(Upload(name, content), Settings(max_upload_mb=max_upload_mb), year, known)
 
 
 # --- MLflow (Experimentos, Modelos) ------------------------------------------------------

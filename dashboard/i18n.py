@@ -373,11 +373,43 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
     "dados.stage_done": ("Pronto", "Done"),
     "dados.done": ("Processamento concluído", "Processing finished"),
     "dados.failed": ("O processamento não foi feito", "Processing was not done"),
-    "dados.drift_later": (
-        "Os dados foram publicados, mas o relatório de drift não pôde ser preparado agora. "
-        "Tente de novo na página Drift.",
-        "The data was published but the drift report could not be prepared now. Retry on "
-        "the Drift page.",
+    "dados.finish_running": (
+        "Preparando os relatórios de drift e a lista de risco…",
+        "Preparing the drift reports and the risk list…",
+    ),
+    "dados.finish_now": ("Agora: {stage}.", "Now: {stage}."),
+    "dados.finish_stage_queued": ("na fila", "queued"),
+    "dados.finish_stage_drift": ("relatórios de drift", "drift reports"),
+    "dados.finish_stage_scoring": ("pontuação dos alunos", "scoring the students"),
+    "dados.finish_drift_pending": (
+        "Relatório de drift de {year}: em preparo.",
+        "Drift report for {year}: in progress.",
+    ),
+    "dados.finish_scoring_waiting": (
+        "Lista de risco: atualizada logo depois dos relatórios.",
+        "Risk list: updated right after the reports.",
+    ),
+    "dados.finish_risk_note": (
+        "Os dados novos já estão publicados. Enquanto isso, a lista de risco já pontuada "
+        "continua disponível na página Risco.",
+        "The new data is already published. Meanwhile the risk list already scored is still "
+        "available on the Risk page.",
+    ),
+    "dados.finish_ready": (
+        "Pronto: relatórios de drift e lista de risco atualizados.",
+        "Ready: drift reports and risk list updated.",
+    ),
+    "dados.finish_failed": (
+        "Os dados novos estão publicados, mas uma etapa final falhou ({stage}): {error} "
+        "Peça a um administrador para rodar 'passos pipeline finish'.",
+        "The new data is published, but a final step failed ({stage}): {error} Ask an "
+        "administrator to run 'passos pipeline finish'.",
+    ),
+    "dados.finish_interrupted": (
+        "As etapas finais foram interrompidas ({stage}): o painel foi reiniciado no meio. "
+        "Peça a um administrador para rodar 'passos pipeline finish'.",
+        "The final steps were interrupted ({stage}): the dashboard restarted meanwhile. Ask "
+        "an administrator to run 'passos pipeline finish'.",
     ),
     "dados.summary_title": ("Dados carregados com sucesso.", "Data loaded successfully."),
     "dados.skipped": (

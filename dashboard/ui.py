@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import traceback
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -24,6 +25,9 @@ USER_KEY: Final = "auth_user"
 LAST_ERROR_KEY: Final = "_passos_last_error"  # read by the tests: no unexpected failure on a page
 CLASS_COLORS: Final = {c.CRITICAL: "#c0392b", c.ALERT: "#e67e22", c.EXPECTED: "#27ae60"}
 CLASS_ORDER: Final = ("critical", "alert", "expected")
+# Markdown punctuation (links, images, emphasis, headings, tables, Streamlit's :directives:,
+# LaTeX, entities, autolinks), escaped one by one so that the text renders exactly as written.
+_MARKDOWN_PUNCTUATION: Final = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&=\"'])")
 
 
 def current_user() -> User:
@@ -36,6 +40,16 @@ def current_user() -> User:
 def is_admin() -> bool:
     user = st.session_state.get(USER_KEY)
     return isinstance(user, User) and user.is_admin
+
+
+def plain(text: object) -> str:
+    """Text read from a file (names, headers, values, reasons quoting them) as literal Markdown.
+
+    Whatever a workbook holds is shown as written: ``[x](https://…)`` stays text, never a link,
+    and ``![p](…)`` never makes the browser fetch an address. Line breaks become spaces.
+    """
+    flat = " ".join(str(text).split())
+    return _MARKDOWN_PUNCTUATION.sub(r"\\\1", flat)
 
 
 def log_failure(exc: BaseException, where: str) -> None:
@@ -54,7 +68,7 @@ def boundary(where: str) -> Iterator[None]:
     try:
         yield
     except PassosError as exc:  # typed errors already say what to do, in Portuguese
-        st.error(str(exc), icon=":material/error:")
+        st.error(plain(exc), icon=":material/error:")  # they may quote a file's names
     except Exception as exc:
         log_failure(exc, where)
         st.session_state[LAST_ERROR_KEY] = f"{where}: {type(exc).__name__}"

@@ -242,10 +242,15 @@ def write_state(conn: Connection, production: str | None, previous: str | None) 
         conn.execute(insert(model_state), [{"model_name": MODEL_NAME, **values}])
 
 
-def score_version(settings: Settings, version: str) -> pd.DataFrame:
-    """Score the latest year with one version, in memory (nothing written)."""
-    gold = load_gold(settings)
-    return score_frame(load_model(settings, version), gold)
+def score_version(
+    settings: Settings, version: str, gold: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """Score the latest year with one version, in memory (nothing written).
+
+    ``gold`` is the published gold frame when the caller already holds it; read from disk if not.
+    """
+    frame = load_gold(settings) if gold is None else gold
+    return score_frame(load_model(settings, version), frame)
 
 
 def summarize(version: str, scored: pd.DataFrame, started: float) -> ScoreResult:
@@ -260,13 +265,13 @@ def summarize(version: str, scored: pd.DataFrame, started: float) -> ScoreResult
     )
 
 
-def score_latest(settings: Settings) -> ScoreResult:
+def score_latest(settings: Settings, gold: pd.DataFrame | None = None) -> ScoreResult:
     """Score every student of the latest year with the production version (MLflow alias)."""
     started = time.perf_counter()
     production, previous = production_alias(settings)
     if production is None:
         raise NoProductionModelError()
-    scored = score_version(settings, production)
+    scored = score_version(settings, production, gold)
     with models_engine(settings).begin() as conn:
         write_predictions(conn, production, scored)
         write_state(conn, production, previous)
@@ -276,8 +281,8 @@ def score_latest(settings: Settings) -> ScoreResult:
     return result
 
 
-def score_if_production(settings: Settings) -> ScoreResult | None:
+def score_if_production(settings: Settings, gold: pd.DataFrame | None = None) -> ScoreResult | None:
     """Re-score after a pipeline run; a no-op (None) while no model was ever promoted."""
     if production_version(settings) is None:
         return None
-    return score_latest(settings)
+    return score_latest(settings, gold)

@@ -496,10 +496,15 @@ def _log_run(
 
 
 def train_presets(
-    settings: Settings, presets: Sequence[TrainingPreset | str] | None = None
+    settings: Settings,
+    presets: Sequence[TrainingPreset | str] | None = None,
+    gold: pd.DataFrame | None = None,
 ) -> list[TrainResult]:
-    """Train several presets (all of ``config/training`` by default) on one load of gold."""
+    """Train several presets (all of ``config/training`` by default) on one load of gold.
+
+    ``gold`` is the published gold frame when the caller already holds it; read from disk if not.
+    """
     chosen = [resolve_preset(p) for p in presets] if presets else all_presets()
-    data = training_data(load_gold(settings))
+    data = training_data(load_gold(settings) if gold is None else gold)
     features = build_features(data.gold)
     return [train_preset(settings, p, data=data, features=features) for p in chosen]

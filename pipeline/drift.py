@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import logging
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -209,13 +209,43 @@ def pending_years(settings: Settings) -> list[int]:
     return sorted({row.ano for row in rows})
 
 
-def run_pending_drift(settings: Settings) -> list[DriftOutcome]:
-    """Finish every pending drift report; a second worker at the same time leaves at once."""
+def failed_requests(settings: Settings, years: Sequence[int]) -> list[tuple[int, str]]:
+    """(year, error) for the years among ``years`` whose latest drift request failed."""
+    if not years:
+        return []
+    with engine_for(settings).connect() as conn:
+        rows = conn.execute(
+            select(drift_runs.c.ano, drift_runs.c.status, drift_runs.c.error)
+            .where(drift_runs.c.ano.in_(list(years)))
+            .order_by(drift_runs.c.id)
+        ).all()
+    latest = {row.ano: row for row in rows}
+    return [
+        (int(year), str(row.error or "erro desconhecido"))
+        for year, row in sorted(latest.items())
+        if row.status == "failed"
+    ]
+
+
+def run_pending_drift(
+    settings: Settings,
+    gold: pd.DataFrame | None = None,
+    on_start: Callable[[int], None] | None = None,
+) -> list[DriftOutcome]:
+    """Finish every pending drift report; a second worker at the same time leaves at once.
+
+    ``gold`` is the published gold frame when the caller already holds it (read once per run);
+    without it gold is read from disk once. ``on_start(year)`` reports each report as it starts.
+    """
     outcomes: list[DriftOutcome] = []
     try:
         with exclusive(settings.data_dir / DRIFT_LOCK):
             while (request := _next_pending(settings)) is not None:
-                outcome = _run_one(settings, request)
+                if on_start is not None:
+                    on_start(int(request.ano))
+                if gold is None:
+                    gold = pd.read_parquet(gold_path(settings))
+                outcome = _run_one(settings, request, gold)
                 outcomes += [outcome] if outcome else []
     except PipelineBusyError:
         log.info("another process is finishing the drift reports")
@@ -232,10 +262,9 @@ def _next_pending(settings: Settings) -> Any:
         ).first()
 
 
-def _run_one(settings: Settings, request: Any) -> DriftOutcome | None:
+def _run_one(settings: Settings, request: Any, gold: pd.DataFrame) -> DriftOutcome | None:
     engine = engine_for(settings)
     try:
-        gold = pd.read_parquet(gold_path(settings))
         outcome = compute_drift(
             gold,
             int(request.ano),

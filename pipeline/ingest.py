@@ -34,13 +34,14 @@ from pipeline.plan import FilePlan, SheetPlan, Upload
 from pipeline.readers import check_file_name, check_size, read_sheets
 from pipeline.schemas import silver_violations, validate_gold
 from pipeline.silver import to_silver
-from pipeline.state import PublishedState, load_state, unfinished_runs
+from pipeline.state import PublishedState, gold_stamp, load_state, unfinished_runs
 from pipeline.tables import TableLayout
 from pipeline.years import detect_year, plausible_years
 
 log = logging.getLogger(__name__)
 
 Progress = Callable[[str, str], None]  # (stage, message in Portuguese)
+READING = "Lendo e conferindo os arquivos"
 
 
 def _no_progress(_stage: str, _message: str) -> None:
@@ -60,6 +61,10 @@ class IngestResult:
     forced_small: list[dict[str, int]] = field(default_factory=list)
     # Runs published earlier whose drift reports and scoring were never finished (a crash).
     unfinished_runs: list[str] = field(default_factory=list)
+    # The gold frame this run published, for the steps after publish (read once per run),
+    # and the published file's stamp, which tells whether it is still the current gold.
+    gold: pd.DataFrame | None = field(default=None, repr=False)
+    gold_stamp: int | None = None
 
     @property
     def changed(self) -> bool:
@@ -185,6 +190,10 @@ def _refuse_repeated_years(file_name: str, plans: Sequence[SheetPlan]) -> None:
         )
 
 
+PlannedFile = tuple[FilePlan, Upload]
+PlanBuilder = Callable[[PublishedState, datetime], list[PlannedFile]]
+
+
 def ingest(
     uploads: Sequence[Upload],
     settings: Settings,
@@ -203,17 +212,69 @@ def ingest(
     """
     if not uploads:
         raise InputFileError("Nenhum arquivo enviado. Escolha ao menos uma planilha do PEDE.")
+    chosen = years_by_file or {}
+
+    def build(state: PublishedState, started: datetime) -> list[PlannedFile]:
+        progress("landing", READING)
+        return [
+            (plan_upload(u, settings, chosen.get(u.name, year), state.content_hashes, started), u)
+            for u in uploads
+        ]
+
+    return _run_locked(build, settings, replace=replace, user=user, progress=progress, force=force)
+
+
+def publish_plans(
+    planned: Sequence[PlannedFile],
+    settings: Settings,
+    *,
+    replace: bool = False,
+    user: str = "cli",
+    progress: Progress = _no_progress,
+    force: bool = False,
+) -> IngestResult:
+    """Publish plans already built by ``plan_upload`` (a preview) without reading the files again.
+
+    The published state is read again under the lock: a file that another run loaded since the
+    preview is reported as already ingested, and year conflicts are checked against it.
+    """
+    if not planned:
+        raise InputFileError("Nenhum arquivo enviado. Escolha ao menos uma planilha do PEDE.")
+
+    def build(state: PublishedState, _started: datetime) -> list[PlannedFile]:
+        return [
+            (
+                FilePlan(p.name, p.content_hash, p.size, True, [])
+                if p.content_hash in state.content_hashes
+                else p,
+                u,
+            )
+            for p, u in planned
+        ]
+
+    return _run_locked(build, settings, replace=replace, user=user, progress=progress, force=force)
+
+
+def _run_locked(
+    build: PlanBuilder,
+    settings: Settings,
+    *,
+    replace: bool,
+    user: str,
+    progress: Progress,
+    force: bool,
+) -> IngestResult:
     settings.ensure_dirs()
     run_id = str(uuid.uuid4())
     started = datetime.now(UTC)
     with exclusive(settings.lock_path):
         publish.remove_stale_temporaries(settings)
         try:
-            return _ingest_locked(
-                uploads,
+            state = load_state(settings)
+            return _publish_locked(
+                build(state, started),
                 settings,
-                year=year,
-                years_by_file=years_by_file or {},
+                state=state,
                 replace=replace,
                 force=force,
                 user=user,
@@ -230,12 +291,11 @@ def ingest(
             raise
 
 
-def _ingest_locked(
-    uploads: Sequence[Upload],
+def _publish_locked(
+    planned: Sequence[PlannedFile],
     settings: Settings,
     *,
-    year: int | None,
-    years_by_file: Mapping[str, int],
+    state: PublishedState,
     replace: bool,
     force: bool,
     user: str,
@@ -243,16 +303,11 @@ def _ingest_locked(
     started: datetime,
     progress: Progress,
 ) -> IngestResult:
-    state = load_state(settings)
     unfinished = unfinished_runs(settings)
-    progress("landing", "Lendo e conferindo os arquivos")
-    plans = [
-        plan_upload(u, settings, years_by_file.get(u.name, year), state.content_hashes, started)
-        for u in uploads
-    ]
-    new_plans = [p for p in plans if not p.already_ingested]
+    plans = [p for p, _ in planned]
+    new_files = [(p, u) for p, u in planned if not p.already_ingested]
     skipped = [p.name for p in plans if p.already_ingested]
-    sheets = [s for p in new_plans for s in p.sheets]
+    sheets = [s for p, _ in new_files for s in p.sheets]
     _refuse_year_conflicts(sheets, state, replace)
     if not sheets:
         return IngestResult(run_id, plans, skipped, [], {}, [], [], unfinished_runs=unfinished)
@@ -284,6 +339,7 @@ def _ingest_locked(
         drift_years,
         forced_small,
         unfinished,
+        gold,
     )
     progress("publish", "Publicando (tudo ou nada)")
     publish.publish_ingest(
@@ -292,9 +348,7 @@ def _ingest_locked(
             run_id=run_id,
             started=started,
             user=user,
-            files=[
-                (p, next(u for u in uploads if u.content_hash == p.content_hash)) for p in new_plans
-            ],
+            files=new_files,
             silver=new_silver,
             replaced_years=sorted(set(new_silver) & state.loaded_years),
             gold=gold,
@@ -304,6 +358,7 @@ def _ingest_locked(
             summary=result.summary(),
         ),
     )
+    result.gold_stamp = gold_stamp(settings)
     log.info("pipeline run %s published years %s", run_id, result.years_loaded)
     return result
 

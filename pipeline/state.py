@@ -26,6 +26,12 @@ def gold_path(settings: Settings) -> Path:
     return settings.layer("gold") / GOLD_FILE
 
 
+def gold_stamp(settings: Settings) -> int | None:
+    """Identifies the published gold file (each publish replaces it): its modification time."""
+    path = gold_path(settings)
+    return path.stat().st_mtime_ns if path.exists() else None
+
+
 @dataclass(frozen=True)
 class PublishedState:
     settings: Settings

@@ -8,13 +8,20 @@ from sqlalchemy import desc, select
 
 from config import Settings
 from pipeline.state import unfinished_runs
-from pipeline.store import drift_runs, engine_for, ingested_files, pipeline_runs, year_flags
+from pipeline.store import (
+    drift_runs,
+    engine_for,
+    finish_runs,
+    ingested_files,
+    pipeline_runs,
+    year_flags,
+)
 
 
 def pipeline_status(settings: Settings) -> dict[str, Any]:
     """Years loaded, the last run, year flags, the latest drift result per year, years published
-    although much smaller than the one before (forced), and runs whose drift and scoring are
-    still to be finished."""
+    although much smaller than the one before (forced), runs whose drift and scoring are still to
+    be finished, and the last finishing job."""
     with engine_for(settings).connect() as conn:
         current = conn.execute(
             select(ingested_files.c.ano, ingested_files.c.run_id).where(
@@ -62,4 +69,12 @@ def pipeline_status(settings: Settings) -> dict[str, Any]:
         "last_success_at": last_success,
         "flags": flags,
         "drift": [latest_drift[y] for y in sorted(latest_drift)],
+        "finish": last_finish_run(settings),
     }
+
+
+def last_finish_run(settings: Settings) -> dict[str, Any] | None:
+    """The latest job of drift reports and scoring after a publish (None before the first)."""
+    with engine_for(settings).connect() as conn:
+        row = conn.execute(select(finish_runs).order_by(desc(finish_runs.c.id)).limit(1)).first()
+    return dict(row._mapping) if row else None

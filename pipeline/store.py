@@ -139,6 +139,21 @@ finish_requests = Table(
     Column("finished_at", DateTime(timezone=True), nullable=True),
 )
 
+# The steps after a publish (drift reports, then scoring), one row per finishing job, so that
+# a background job's progress and failure are visible to every front end.
+finish_runs = Table(
+    "finish_runs",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("run_id", String(36), nullable=True),  # the pipeline run that asked; None: by hand
+    Column("status", String(20), nullable=False),  # running | done | failed
+    Column("stage", String(20), nullable=True),  # drift | scoring (while running or failed)
+    Column("worker", String(120), nullable=False),  # host:pid that runs it
+    Column("error", Text, nullable=True),
+    Column("started_at", DateTime(timezone=True), nullable=False),
+    Column("finished_at", DateTime(timezone=True), nullable=True),
+)
+
 drift_columns = Table(
     "drift_columns",
     metadata,

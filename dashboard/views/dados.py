@@ -11,15 +11,19 @@ from streamlit.runtime.uploaded_file_manager import UploadedFile
 
 from config import Settings
 from config.errors import PassosError
-from dashboard import audit, copy_review, data, modelapi, ui
+from cycle.finish import FinishStatus, finish_status
+from cycle.ingest import FilePreview, Preview, ProcessResult, process
+from dashboard import audit, copy_review, data, ui
 from dashboard.auth import User
 from dashboard.i18n import t
-from pipeline.ingest import accept_copy, ingest
-from pipeline.plan import Upload
+from pipeline.ingest import accept_copy
+from pipeline.plan import SheetPlan
 from pipeline.quality import PROBABLE_COPY
 from pipeline.state import load_state
 
 RESULT_KEY: Final = "dados_last_result"
+JOB_KEY: Final = "dados_finish_job"  # the background job this session started
+POLL_SECONDS: Final = 2.0
 UPLOADER_GEN: Final = "dados_uploader_gen"
 # Share of the bar reached when each stage starts (the pipeline reports its stage names).
 STAGES: Final = {
@@ -38,6 +42,7 @@ def render() -> None:
     ver = data.versions(cfg)
     user = ui.current_user()
     st.title(t("dados.title"))
+    _finishing(cfg)
     _last_result(cfg)
     st.caption(t("dados.limit", mb=cfg.max_upload_mb))
     generation = st.session_state.setdefault(UPLOADER_GEN, 0)
@@ -58,44 +63,39 @@ def render() -> None:
 def _preview_and_process(cfg: Settings, user: User, files: list[UploadedFile]) -> None:
     state = load_state(cfg)
     previews = []
-    years_by_file: dict[str, int] = {}
     for file in files:
         content = file.getvalue()
         preview = data.preview(file.name, content, None, cfg.max_upload_mb, state.content_hashes)
         if preview.needs_year:
             year = _ask_year(preview)
             if year is not None:
-                years_by_file[file.name] = year
                 preview = data.preview(
                     file.name, content, year, cfg.max_upload_mb, state.content_hashes
                 )
-        previews.append((file, preview))
+        previews.append(preview)
         _show_preview(preview)
+    batch = Preview(tuple(previews), state.loaded_years)
 
-    errors = [p for _, p in previews if p.error]
-    new_years = sorted({y for _, p in previews if not p.already_ingested for y in p.years})
-    to_replace = sorted(set(new_years) & state.loaded_years)
+    to_replace = batch.years_to_replace
     confirmed = True
     if to_replace:
         listed = ", ".join(map(str, to_replace))
         st.warning(t("dados.replace_warning", years=listed), icon=":material/warning:")
         confirmed = st.checkbox(t("dados.replace_confirm", years=listed), key="dados_replace")
-    if errors:
+    if batch.errors:
         st.error(t("dados.fix_errors"), icon=":material/block:")
-    nothing_new = not new_years
-    if nothing_new and not errors:
+    if batch.nothing_new and not batch.errors:
         st.info(t("dados.nothing_new"))
-    disabled = bool(errors) or nothing_new or not confirmed
+    disabled = bool(batch.errors) or batch.nothing_new or not confirmed
     if st.button(t("dados.process"), key="dados_process", type="primary", disabled=disabled):
-        uploads = [Upload(f.name, f.getvalue()) for f, p in previews if not p.already_ingested]
-        _process(cfg, user, uploads, years_by_file, replace=bool(to_replace))
+        _process(cfg, user, batch, replace=bool(to_replace))
 
 
-def _ask_year(preview: data.FilePreview) -> int | None:
-    st.warning(preview.error or "", icon=":material/event:")
+def _ask_year(preview: FilePreview) -> int | None:
+    st.warning(ui.plain(preview.error or ""), icon=":material/event:")
     this_year = date.today().year
     return st.selectbox(
-        t("dados.year_select", name=preview.name),
+        t("dados.year_select", name=ui.plain(preview.name)),
         options=list(range(this_year + 1, 2015, -1)),
         index=None,
         placeholder=t("dados.year_placeholder"),
@@ -103,9 +103,9 @@ def _ask_year(preview: data.FilePreview) -> int | None:
     )
 
 
-def _show_preview(preview: data.FilePreview) -> None:
+def _show_preview(preview: FilePreview) -> None:
     size_mb = preview.size / 1_000_000
-    header = t("dados.preview_header", name=preview.name, size=f"{size_mb:.1f}")
+    header = t("dados.preview_header", name=ui.plain(preview.name), size=f"{size_mb:.1f}")
     with st.container(border=True):
         st.markdown(f"**{header}**")
         if preview.already_ingested:
@@ -113,26 +113,27 @@ def _show_preview(preview: data.FilePreview) -> None:
             return
         if preview.error:
             if not preview.needs_year:
-                st.error(preview.error, icon=":material/error:")
+                st.error(ui.plain(preview.error), icon=":material/error:")
             return
         for sheet in preview.sheets:
             _show_sheet(preview, sheet)
 
 
-def _show_sheet(preview: data.FilePreview, sheet: data.SheetPreview) -> None:
+def _show_sheet(preview: FilePreview, sheet: SheetPlan) -> None:
+    """Everything from the file (sheet name, headers, values) goes out as plain text."""
     quarantined = len(sheet.quarantine)
-    st.write(
+    st.markdown(
         t(
             "dados.sheet_line",
-            sheet=sheet.sheet,
+            sheet=ui.plain(sheet.sheet),
             year=sheet.year,
             rows=sheet.rows,
-            kept=sheet.silver_rows,
+            kept=len(sheet.silver),
             quarantined=quarantined,
         )
     )
     key = f"{preview.content_hash[:10]}_{sheet.year}"
-    with st.expander(t("dados.mapping_title", sheet=sheet.sheet)):
+    with st.expander(t("dados.mapping_title", sheet=ui.plain(sheet.sheet))):
         mapping = pd.DataFrame(
             {
                 t("dados.col_standard"): list(sheet.mapping),
@@ -141,11 +142,13 @@ def _show_sheet(preview: data.FilePreview, sheet: data.SheetPreview) -> None:
         )
         st.dataframe(mapping, hide_index=True, key=f"dados_mapping_{key}")
         if sheet.ignored_headers:
-            st.caption(t("dados.ignored", headers=", ".join(sheet.ignored_headers)))
+            st.caption(t("dados.ignored", headers=ui.plain(", ".join(sheet.ignored_headers))))
     if quarantined:
         with st.expander(t("dados.quarantine_title", n=quarantined)):
             st.dataframe(
-                _quarantine_labels(sheet.quarantine), hide_index=True, key=f"dados_q_{key}"
+                _quarantine_labels(sheet.quarantine[["source_row", "ra", "reason"]]),
+                hide_index=True,
+                key=f"dados_q_{key}",
             )
 
 
@@ -162,71 +165,88 @@ def _quarantine_labels(frame: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def _process(
-    cfg: Settings,
-    user: User,
-    uploads: list[Upload],
-    years_by_file: dict[str, int],
-    *,
-    replace: bool,
-) -> None:
+def _process(cfg: Settings, user: User, batch: Preview, *, replace: bool) -> None:
+    """Publish the previewed plans; drift and scoring now, or in the background (setting)."""
     with st.status(t("dados.processing"), expanded=True) as box:
         bar = st.progress(0.0, text=t("dados.stage_start"))
 
         def progress(stage: str, message: str) -> None:
-            bar.progress(STAGES.get(stage, 0.5), text=message)
+            text = t(f"dados.stage_{stage}") if stage in ("drift", "scoring") else message
+            bar.progress(STAGES.get(stage, 0.5), text=text)
 
         try:
-            result = ingest(
-                uploads,
+            result = process(
+                batch,
                 cfg,
-                years_by_file=years_by_file,
                 replace=replace,
                 user=user.username,
+                finish="background" if cfg.drift_in_background else "wait",
                 progress=progress,
             )
         except PassosError as exc:
             box.update(label=t("dados.failed"), state="error")
-            st.error(str(exc), icon=":material/error:")
+            st.error(ui.plain(exc), icon=":material/error:")
             return
         audit.record(
             cfg,
             user.username,
             audit.UPLOAD,
-            files=[u.name for u in uploads],
-            years=result.years_loaded,
+            files=[f.name for f in batch.files if not f.already_ingested],
+            years=result.ingest.years_loaded,
             replace=replace,
-            run_id=result.run_id,
+            run_id=result.ingest.run_id,
         )
-        drift_note = _finish(cfg, bar, result.drift_pending)
         bar.progress(1.0, text=t("dados.stage_done"))
         box.update(label=t("dados.done"), state="complete", expanded=False)
-    summary: dict[str, Any] = result.summary()
-    summary["flag_details"] = [f.detail for f in result.flags]
-    summary["drift_note"] = drift_note
-    st.session_state[RESULT_KEY] = summary
+    st.session_state[RESULT_KEY] = _summary(result)
+    if result.job_id is not None:
+        st.session_state[JOB_KEY] = result.job_id
     st.session_state[UPLOADER_GEN] = st.session_state.get(UPLOADER_GEN, 0) + 1
     st.rerun()
 
 
-def _finish(cfg: Settings, bar: Any, pending: list[int]) -> str | None:
-    """Drift reports and scoring after gold is published; a failure here keeps the new data."""
-    from pipeline.drift import run_pending_drift
+def _summary(result: ProcessResult) -> dict[str, Any]:
+    summary: dict[str, Any] = result.ingest.summary()
+    summary["flag_details"] = [f.detail for f in result.ingest.flags]
+    return summary
 
-    note = None
-    if pending:
-        bar.progress(STAGES["drift"], text=t("dados.stage_drift"))
-        try:
-            run_pending_drift(cfg)
-        except Exception as exc:  # the data is published; the report can be finished later
-            ui.log_failure(exc, "dados.drift")
-            note = "dados.drift_later"
-    bar.progress(STAGES["scoring"], text=t("dados.stage_scoring"))
-    try:
-        modelapi.score_if_production(cfg)
-    except PassosError as exc:
-        st.warning(str(exc))
-    return note
+
+def _finishing(cfg: Settings) -> None:
+    """The drift reports and scoring after a publish: live while running, then their outcome."""
+    status = finish_status(cfg)
+    if status.busy:
+        _finishing_live(cfg)
+        return
+    started_here = st.session_state.pop(JOB_KEY, None) is not None
+    if status.state == "done" and started_here:
+        st.success(t("dados.finish_ready"), icon=":material/task_alt:")
+    elif status.state in ("failed", "interrupted"):
+        _finishing_problem(status)
+
+
+@st.fragment(run_every=POLL_SECONDS)
+def _finishing_live(cfg: Settings) -> None:
+    """Polls the job's record; when it ends, the whole page reruns (fresh lists, 'pronto')."""
+    status = finish_status(cfg)
+    if not status.busy:
+        st.rerun(scope="app")
+    stage = t(f"dados.finish_stage_{status.stage or 'queued'}")
+    # Not a ``with`` block: leaving one marks the status complete, and this one is still running.
+    box = st.status(t("dados.finish_running"), state="running", expanded=True)
+    box.markdown(t("dados.finish_now", stage=stage))
+    for year in status.pending_drift:
+        box.markdown(t("dados.finish_drift_pending", year=year))
+    box.markdown(t("dados.finish_scoring_waiting"))
+    box.caption(t("dados.finish_risk_note"))
+
+
+def _finishing_problem(status: FinishStatus) -> None:
+    stage = t(f"dados.finish_stage_{status.stage or 'queued'}")
+    if status.state == "interrupted":
+        st.error(t("dados.finish_interrupted", stage=stage), icon=":material/error:")
+        return
+    error = ui.plain(status.error or "")
+    st.error(t("dados.finish_failed", stage=stage, error=error), icon=":material/error:")
 
 
 def _last_result(cfg: Settings) -> None:
@@ -236,7 +256,7 @@ def _last_result(cfg: Settings) -> None:
     with st.container(border=True):
         st.success(t("dados.summary_title"), icon=":material/check_circle:")
         for name in summary["skipped_files"]:
-            st.info(t("dados.skipped", name=name))
+            st.info(t("dados.skipped", name=ui.plain(name)))
         rows = summary["rows"]
         if rows:
             layers = ["bronze", "silver", "quarantine", "gold"]
@@ -252,9 +272,7 @@ def _last_result(cfg: Settings) -> None:
             )
             st.dataframe(table, hide_index=True, key="dados_summary_rows")
         for detail in summary.get("flag_details", []):
-            st.warning(detail, icon=":material/warning:")
-        if summary.get("drift_note"):
-            st.info(t(summary["drift_note"]))
+            st.warning(ui.plain(detail), icon=":material/warning:")
         q = data.quarantine_rows(cfg, summary["run_id"])
         if not q.empty:
             st.download_button(
@@ -277,7 +295,7 @@ def _flags(cfg: Settings, ver: data.Versions, user: User) -> None:
     ]
     for flag in open_copies:
         with st.container(border=True):
-            st.warning(flag["detail"], icon=":material/content_copy:")
+            st.warning(ui.plain(flag["detail"]), icon=":material/content_copy:")
             if user.is_admin and st.button(
                 t("dados.accept_copy", year=flag["ano"]), key=f"dados_accept_{flag['ano']}"
             ):

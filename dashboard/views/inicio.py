@@ -116,7 +116,7 @@ def _pipeline_summary(cfg: Settings, ver: data.Versions) -> None:
             )
     for flag in status.get("flags", []):
         if not flag.get("accepted"):
-            st.warning(flag["detail"], icon=":material/warning:")
+            st.warning(ui.plain(flag["detail"]), icon=":material/warning:")
 
 
 render()
