@@ -18,6 +18,7 @@ from dashboard.i18n import t
 log = logging.getLogger("dashboard")
 VIEWS = Path(__file__).resolve().parent / "views"
 COOKIE: Final = "passos_sessao"
+SIGNED_OUT_KEY: Final = "auth_signed_out"
 
 
 def _page(name: str, icon: str, *, default: bool = False) -> st.Page:
@@ -59,8 +60,8 @@ def _sign_in_page() -> None:
             st.login()
         return
     cfg = data.settings()
-    if _cookie_token():  # an ended session's cookie: let the browser forget it
-        _write_cookie("", max_age=0)
+    if st.session_state.pop(SIGNED_OUT_KEY, False) or _cookie_token():
+        _write_cookie("", max_age=0)  # an ended session's cookie: let the browser forget it
     with ui.boundary("signin"):
         auth.ensure_admin(cfg)
         with st.form("signin_form"):
@@ -135,6 +136,7 @@ def _sign_out() -> None:
         if isinstance(user, auth.User):
             audit.record(cfg, user.username, audit.SIGN_OUT)
     ui.end_browser_session()
+    st.session_state[SIGNED_OUT_KEY] = True  # back to the start address, cookie forgotten
     if _oidc_configured():
         st.logout()
     st.rerun()
@@ -186,6 +188,7 @@ def _signed_out_router() -> None:
     """The sign-in form at every page's address, so that a link such as ``/aluno?ra=…`` opened
     signed out asks for sign-in and then shows that page with its parameters."""
     names = [name for _, pages in (*SECTIONS, ADMIN_SECTION) for name, _ in pages]
+    names.sort(key=lambda name: name != DEFAULT_PAGE)  # the start page first
     pages = [
         st.Page(
             _sign_in_page,
@@ -195,7 +198,12 @@ def _signed_out_router() -> None:
         )
         for name in names
     ]
-    st.navigation(pages, position="hidden").run()
+    page = st.navigation(pages, position="hidden")
+    if st.session_state.get(SIGNED_OUT_KEY) and page.url_path:
+        # Signing out leaves the last page: the next person starts at the start address.
+        st.query_params.clear()
+        st.switch_page(pages[0])
+    page.run()
 
 
 def main() -> None:

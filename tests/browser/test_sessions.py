@@ -66,21 +66,24 @@ def test_student_link_signs_in_to_that_student_and_survives_reload(
             page.get_by_role("button", name="Entrar").wait_for()
             assert _heading(page) == "Entrar"
             _sign_in(page, "admin", PASSWORD)
-            page.get_by_role("heading", name="Aluno").wait_for()
+            page.get_by_role("heading", name="Aluno", exact=True).wait_for()
             _settled(page)
             assert page.url.endswith(f"/aluno?ra={ra}")
             assert ra in _chosen_student(page), _chosen_student(page)
 
             page.reload()
-            page.get_by_role("heading", name="Aluno").wait_for()
+            page.get_by_role("heading", name="Aluno", exact=True).wait_for()
             _settled(page)
             assert page.url.endswith(f"/aluno?ra={ra}")
             assert page.get_by_role("button", name="Entrar").count() == 0
             assert ra in _chosen_student(page), _chosen_student(page)
 
-            # Signing out ends the session for good: F5 shows the sign-in form again.
+            # Signing out ends the session for good and leaves the student's address: F5 shows
+            # the sign-in form at the start address.
             page.get_by_role("button", name="Sair").click()
             page.get_by_role("button", name="Entrar").wait_for()
+            _settled(page)
+            assert "aluno" not in page.url and ra not in page.url
             page.reload()
             page.get_by_role("button", name="Entrar").wait_for()
             _settled(page)
