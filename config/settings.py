@@ -127,6 +127,26 @@ class Settings(BaseSettings):
     api_token: SecretStr | None = None
     admin_token: SecretStr | None = None
     admin_password: SecretStr | None = None
+    session_idle_minutes: int = Field(
+        60, ge=1, description="A dashboard session unused this long ends (sign in again)"
+    )
+    session_max_hours: int = Field(
+        12, ge=1, description="A dashboard session ends this long after sign-in, in use or not"
+    )
+    signin_slowdown_after: int = Field(
+        3,
+        ge=1,
+        description="Failed sign-ins (per user name or per client) before answers slow down",
+    )
+    signin_lock_after: int = Field(
+        10, ge=2, description="Failed sign-ins (per user name or per client) that lock sign-in"
+    )
+    signin_lock_minutes: int = Field(
+        15, ge=1, description="How long failures are counted and a locked sign-in stays locked"
+    )
+    password_min_length: int = Field(
+        10, ge=8, description="Shortest password accepted when an account is created or changed"
+    )
     risk: RiskThresholds = Field(default_factory=lambda: RiskThresholds())  # noqa: PLW0108 - mypy
     # The HTTP sidecar: how it binds, refreshes its cache and bounds its requests.
     sidecar_host: str = Field("127.0.0.1", description="Address `passos serve` binds by default")

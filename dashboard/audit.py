@@ -34,6 +34,9 @@ TRAIN: Final = "train"
 ACCEPT_COPY: Final = "accept_copy"
 ACCOUNT: Final = "account"
 SIGN_IN: Final = "sign_in"
+SIGN_IN_FAILED: Final = "sign_in_failed"
+SIGN_OUT: Final = "sign_out"
+UNKNOWN_USER: Final = "(desconhecido)"  # a failed sign-in with a name that is no account
 
 metadata = MetaData()
 

@@ -54,16 +54,49 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
         "administrator to reset it.",
     ),
     "signin.first_start_hint": (
-        "Primeiro acesso: o usuário é 'admin' e a senha é a definida em PASSOS_ADMIN_PASSWORD "
-        "(ou a mostrada uma única vez no terminal que iniciou o painel).",
-        "First start: the user is 'admin' and the password is the one in PASSOS_ADMIN_PASSWORD "
-        "(or the one printed once in the terminal that started the dashboard).",
+        "Primeiro acesso ou senha esquecida: peça o usuário e a senha a quem instalou ou "
+        "administra o painel na Passos Mágicos.",
+        "First access or forgotten password: ask whoever installed or administers the dashboard "
+        "at Passos Mágicos for your username and password.",
     ),
+    "signin.locked": (
+        "Muitas tentativas sem sucesso. Por segurança, a entrada está bloqueada por alguns "
+        "minutos; espere {minutes} minutos e tente de novo, ou peça ajuda a quem administra o "
+        "painel.",
+        "Too many failed attempts. For safety, sign-in is blocked for a while; wait {minutes} "
+        "minutes and try again, or ask an administrator for help.",
+    ),
+    "signin.ended": (
+        "Sua sessão terminou (tempo sem uso, saída ou conta alterada). Entre de novo.",
+        "Your session ended (idle time, sign-out or account change). Please sign in again.",
+    ),
+    "action.sign_in_failed": ("entrada recusada", "failed sign-in"),
+    "action.sign_out": ("saída do painel", "sign-out"),
     "signin.oidc_button": ("Entrar com a conta da organização", "Sign in with your organisation"),
     # accounts
     "auth.password_short": (
-        "A senha precisa ter ao menos 8 caracteres.",
-        "The password needs at least 8 characters.",
+        "A senha precisa ter ao menos {n} caracteres.",
+        "The password needs at least {n} characters.",
+    ),
+    "auth.password_is_username": (
+        "A senha não pode conter o nome de usuário. Escolha outra.",
+        "The password cannot contain the username. Choose another one.",
+    ),
+    "auth.password_common": (
+        "Essa senha é comum demais e fácil de adivinhar. Escolha outra, por exemplo uma frase "
+        "curta com palavras que só você associa.",
+        "That password is too common and easy to guess. Choose another, e.g. a short phrase "
+        "of words only you would put together.",
+    ),
+    "auth.unknown_user": (
+        "Essa conta não existe mais. Atualize a página.",
+        "That account no longer exists. Reload the page.",
+    ),
+    "auth.last_admin": (
+        "Esta é a última conta de administração ativa: crie ou ative outra antes de "
+        "desativá-la ou mudar o papel dela.",
+        "This is the last active administrator account: create or enable another before "
+        "disabling it or changing its role.",
     ),
     "auth.username_invalid": (
         "Use só letras, números, ponto, hífen ou sublinhado no nome de usuário.",
@@ -88,12 +121,31 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
     "contas.create": ("Criar conta", "Create account"),
     "contas.created": ("Conta '{user}' criada.", "Account '{user}' created."),
     "contas.edit_title": ("Alterar conta", "Change account"),
-    "contas.new_password": (
-        "Nova senha (deixe em branco para manter)",
-        "New password (leave empty to keep)",
+    "contas.pick": ("Conta", "Account"),
+    "contas.password_title": ("Trocar senha", "Change password"),
+    "contas.new_password": ("Nova senha", "New password"),
+    "contas.password_save": ("Trocar senha", "Change password"),
+    "contas.password_changed": (
+        "Senha de '{user}' trocada. As sessões abertas dessa conta foram encerradas.",
+        "Password of '{user}' changed. That account's open sessions were ended.",
     ),
-    "contas.save": ("Salvar", "Save"),
-    "contas.saved": ("Conta '{user}' atualizada.", "Account '{user}' updated."),
+    "contas.role_title": ("Papel", "Role"),
+    "contas.role_save": ("Mudar papel", "Change role"),
+    "contas.role_changed": ("Papel de '{user}' alterado.", "Role of '{user}' changed."),
+    "contas.status_title": ("Situação", "Status"),
+    "contas.disable": ("Desativar conta", "Disable account"),
+    "contas.enable": ("Reativar conta", "Enable account"),
+    "contas.disabled": (
+        "Conta '{user}' desativada; as sessões abertas dela foram encerradas.",
+        "Account '{user}' disabled; its open sessions were ended.",
+    ),
+    "contas.enabled": ("Conta '{user}' reativada.", "Account '{user}' enabled."),
+    "contas.is_active": ("Conta ativa.", "Account active."),
+    "contas.is_inactive": ("Conta desativada.", "Account disabled."),
+    "contas.password_rules": (
+        "Ao menos {n} caracteres, sem o nome de usuário e sem senhas comuns.",
+        "At least {n} characters, not the username and not a common password.",
+    ),
     "contas.audit_title": ("Registro de ações", "Audit log"),
     "contas.audit_empty": ("Nenhuma ação registrada ainda.", "No action recorded yet."),
     "contas.action": ("Ação", "Action"),

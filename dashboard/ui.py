@@ -16,12 +16,14 @@ import streamlit as st
 from config.clock import local_text, zone_city
 from config.errors import PassosError
 from dashboard.auth import User
-from dashboard.i18n import t
+from dashboard.i18n import LANG_KEY, t
 from pipeline import columns as c
 
 log = logging.getLogger(__name__)
 
 USER_KEY: Final = "auth_user"
+SESSION_KEY: Final = "auth_session"  # the random session token (its hash is in the database)
+NOTICE_KEY: Final = "auth_notice"  # a catalog key shown once on the sign-in page
 LAST_ERROR_KEY: Final = "_passos_last_error"  # read by the tests: no unexpected failure on a page
 CLASS_COLORS: Final = {c.CRITICAL: "#c0392b", c.ALERT: "#e67e22", c.EXPECTED: "#27ae60"}
 CLASS_ORDER: Final = ("critical", "alert", "expected")
@@ -50,6 +52,26 @@ def plain(text: object) -> str:
     """
     flat = " ".join(str(text).split())
     return _MARKDOWN_PUNCTUATION.sub(r"\\\1", flat)
+
+
+def end_browser_session(notice: str | None = None) -> None:
+    """Forget everything this browser session held (user, token, every page's state) but the
+    language, and unlink its download files so that their URLs die with the session.
+
+    The files are only marked here; the rerun that follows (the sign-in page, which offers no
+    download) deletes them, which is how Streamlit ends any download a page stops offering.
+    """
+    keep = {key: st.session_state[key] for key in (LANG_KEY,) if key in st.session_state}
+    st.session_state.clear()
+    st.session_state.update(keep)
+    if notice:
+        st.session_state[NOTICE_KEY] = notice
+    from streamlit import runtime
+
+    if runtime.exists():
+        files = runtime.get_instance().media_file_mgr
+        files.clear_session_refs()
+        files.remove_orphaned_files()
 
 
 def log_failure(exc: BaseException, where: str) -> None:

@@ -24,7 +24,7 @@ from tests.conftest import REAL_WORKBOOK, needs_real_data
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.timeout(600), needs_real_data]
 
 COORDINATOR = "coordenacao"
-COORDINATOR_PASSWORD = "senha-da-coordenacao-7"
+COORDINATOR_PASSWORD = "lousa-azul-do-recreio-7"
 PAGES = ("Início", "Dados", "Drift", "Experimentos", "Modelos", "Risco", "Aluno", "Acompanhamento")
 UNEXPECTED = "Algo deu errado"
 

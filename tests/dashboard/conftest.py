@@ -100,16 +100,52 @@ def empty(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Settings:
     return _use(monkeypatch, tmp_path / "data")
 
 
+TEST_USER_PASSWORD = "lousa-verde-no-patio-7"
+
+
+def sign_in_as(at: AppTest, user: str, role: str) -> str:
+    """Make ``at`` signed in as ``user`` the way the router expects: an active account with
+    ``role`` and a live session whose token is in the tab's state; the token is returned."""
+    from dashboard import auth, ui
+
+    settings = Settings()
+    if not auth.account_exists(settings, user):
+        auth.create_user(settings, user, TEST_USER_PASSWORD, role, "test")  # type: ignore[arg-type]
+    elif (row := _account_row(settings, user)) != (role, True):
+        auth.set_active(settings, user, True, "test")
+        if row[0] != role:
+            _force_role(settings, user, role)
+    token = auth.start_session(settings, user)
+    at.session_state[ui.SESSION_KEY] = token
+    at.session_state[ui.USER_KEY] = auth.User(user, role)  # type: ignore[arg-type]
+    return token
+
+
+def _account_row(settings: Settings, user: str) -> tuple[str, bool]:
+    from dashboard import auth
+
+    found = {str(u["username"]): u for u in auth.list_users(settings)}[user]
+    return str(found["role"]), bool(found["active"])
+
+
+def _force_role(settings: Settings, user: str, role: str) -> None:
+    from sqlalchemy import update
+
+    from dashboard import auth
+    from pipeline.store import engine_for
+
+    with engine_for(settings).begin() as conn:
+        conn.execute(update(auth.users).where(auth.users.c.username == user).values(role=role))
+
+
 @pytest.fixture
 def app() -> Callable[..., AppTest]:
     """An AppTest of the dashboard, signed in with ``role`` (or not signed in when None)."""
-    from dashboard import ui
-    from dashboard.auth import User
 
     def make(role: str | None = "admin", user: str = "tester") -> AppTest:
         at = AppTest.from_file(str(APP), default_timeout=120)
         if role is not None:
-            at.session_state[ui.USER_KEY] = User(user, role)  # type: ignore[arg-type]
+            sign_in_as(at, user, role)
         return at
 
     return make

@@ -165,3 +165,25 @@ def test_lists_are_history_on_postgresql(pg_settings: Settings, tmp_path: Path) 
     keep_one = pg_settings.model_copy(update={"predictions_keep_years": 1})
     assert apply_retention(keep_one) == [2024]
     assert read_predictions(pg_settings, ano=2024).empty
+
+
+def test_dashboard_accounts_sessions_and_sign_in_lock_on_postgresql(pg_settings: Settings) -> None:
+    """The dashboard's tables (accounts, sessions, failed sign-ins, audit) on PostgreSQL."""
+    from datetime import UTC, datetime, timedelta
+
+    from dashboard import audit, auth
+    from tests.dashboard.test_auth import check_sessions_roundtrip
+
+    check_sessions_roundtrip(pg_settings)
+    token = auth.start_session(pg_settings, "sessao.adm")
+    idle = timedelta(minutes=pg_settings.session_idle_minutes + 1)
+    assert auth.resume_session(pg_settings, token, now=datetime.now(UTC) + idle) is None
+    for n in range(pg_settings.signin_lock_after):
+        answer = auth.sign_in(pg_settings, "sessao.adm", f"errada-{n}", "c1", sleep=lambda _: None)
+        assert answer.outcome == "failed"
+    locked = auth.sign_in(
+        pg_settings, "sessao.adm", "girassol-no-telhado-9", "c1", sleep=lambda _: None
+    )
+    assert locked.outcome == "locked"
+    refused = audit.entries(pg_settings, (audit.SIGN_IN_FAILED,))
+    assert len(refused) == pg_settings.signin_lock_after + 1
