@@ -59,6 +59,16 @@ class ActionType:
     active: bool
 
 
+@dataclass(frozen=True)
+class Saved:
+    """A saved case and what the save did (field names only: safe for the audit log)."""
+
+    case: Case
+    opened: bool
+    fields: tuple[str, ...]
+    action_added: bool
+
+
 # --- reading ------------------------------------------------------------------------------
 
 
@@ -228,6 +238,19 @@ def case_summary(settings: Settings, frame: pd.DataFrame) -> pd.DataFrame:
     return result
 
 
+def student_names(settings: Settings, ras: Collection[str]) -> dict[str, str]:
+    """The name each student had on their latest list (for desks that show names, not RAs)."""
+    if not ras:
+        return {}
+    with models_engine(settings).connect() as conn:
+        rows = conn.execute(
+            select(predictions.c.ra, predictions.c.nome)
+            .where(predictions.c.ra.in_(list(ras)), predictions.c.nome.is_not(None))
+            .order_by(predictions.c.ano)
+        ).all()
+    return {str(r.ra): str(r.nome) for r in rows}
+
+
 def list_years(settings: Settings) -> list[int]:
     """The years that have a list (predictions of any version), newest first."""
     with models_engine(settings).connect() as conn:
@@ -283,7 +306,7 @@ def save_case(
     responsibles: Collection[str] | None = None,
     today: date | None = None,
     must_exist: bool | None = None,
-) -> Case:
+) -> Saved:
     """Open (when needed) and edit the case of ``ra`` on the list of ``year``, and record
     ``action``: all in one transaction, each step with its history row.
 
@@ -350,7 +373,12 @@ def save_case(
     log.info("case %s saved by %s (%s)", case_id, by, event)
     saved = get_case(settings, ra, year)
     assert saved is not None
-    return saved
+    return Saved(
+        saved,
+        opened=current is None,
+        fields=tuple(change.field for change in values.changes),
+        action_added=action is not None,
+    )
 
 
 def _record_action(
@@ -407,7 +435,7 @@ def open_case(
     edit = CaseEdit(responsible=responsible)
     return save_case(
         settings, ra, year, by, edit=edit, responsibles=responsibles, today=today, must_exist=False
-    )
+    ).case
 
 
 def assign(
@@ -421,15 +449,17 @@ def assign(
 ) -> Case:
     """Make ``responsible`` (a dashboard user; None: nobody) responsible for the case."""
     edit = CaseEdit(responsible=responsible)
-    return save_case(settings, ra, year, by, edit=edit, responsibles=responsibles, must_exist=True)
+    return save_case(
+        settings, ra, year, by, edit=edit, responsibles=responsibles, must_exist=True
+    ).case
 
 
 def set_status(settings: Settings, ra: str, year: int, by: str, *, status: str) -> Case:
-    return save_case(settings, ra, year, by, edit=CaseEdit(status=status), must_exist=True)
+    return save_case(settings, ra, year, by, edit=CaseEdit(status=status), must_exist=True).case
 
 
 def set_notes(settings: Settings, ra: str, year: int, by: str, *, notes: str) -> Case:
-    return save_case(settings, ra, year, by, edit=CaseEdit(notes=notes), must_exist=True)
+    return save_case(settings, ra, year, by, edit=CaseEdit(notes=notes), must_exist=True).case
 
 
 def set_next_step(
@@ -444,7 +474,7 @@ def set_next_step(
 ) -> Case:
     """Plan the next step (what and when); None and None clear it."""
     edit = CaseEdit(next_step=step, next_step_on=on)
-    return save_case(settings, ra, year, by, edit=edit, today=today, must_exist=True)
+    return save_case(settings, ra, year, by, edit=edit, today=today, must_exist=True).case
 
 
 def add_action(
@@ -459,7 +489,7 @@ def add_action(
 ) -> Case:
     """Record an action done for the student (a case 'a contatar' moves to 'em acompanhamento')."""
     action = NewAction(action_type, done_on)
-    return save_case(settings, ra, year, by, action=action, today=today, must_exist=True)
+    return save_case(settings, ra, year, by, action=action, today=today, must_exist=True).case
 
 
 # --- action types (admin-maintained) ------------------------------------------------------
@@ -594,6 +624,7 @@ __all__ = [
     "CaseError",
     "CasePermissionError",
     "NewAction",
+    "Saved",
     "action_types",
     "add_action",
     "add_action_type",
@@ -612,5 +643,6 @@ __all__ = [
     "set_notes",
     "set_status",
     "student_cases",
+    "student_names",
     "student_timeline",
 ]

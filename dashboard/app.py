@@ -115,6 +115,7 @@ def main() -> None:
             _page("risco", ":material/priority_high:"),
             _page("aluno", ":material/person_search:"),
             _page("acompanhamento", ":material/fact_check:"),
+            _page("casos", ":material/assignment_ind:"),
         ],
     }
     if user.is_admin:

@@ -34,6 +34,8 @@ TRAIN: Final = "train"
 ACCEPT_COPY: Final = "accept_copy"
 ACCOUNT: Final = "account"
 SIGN_IN: Final = "sign_in"
+CASE: Final = "case"  # detail: year, case id, field names; never notes or an RA
+CASE_ACTION_TYPES: Final = "case_action_types"
 
 metadata = MetaData()
 

@@ -180,7 +180,7 @@ def apply_edit(
         )
     next_step = old.next_step if edit.next_step is KEEP else _clean_text(edit.next_step)
     next_step_on = old.next_step_on if edit.next_step_on is KEEP else edit.next_step_on
-    _check_next_step(next_step, next_step_on, changed=edit.next_step_on is not KEEP, today=today)
+    _check_next_step(next_step, next_step_on, changed=next_step_on != old.next_step_on, today=today)
     values = CaseValues(responsible, status, notes, next_step, next_step_on)
     return replace(values, changes=tuple(diff(None if current is None else old, values)))
 

@@ -59,7 +59,7 @@ def test_open_edit_action_and_history(listed: Settings, caplog: pytest.LogCaptur
         listed, "RA-1", 2024, "ana", responsible="ana", responsibles={"ana", "bia"}, today=TODAY
     )
     assert (opened.status, opened.responsible, opened.opened_by) == (cc.TO_CONTACT, "ana", "ana")
-    saved = cases_verbs.save_case(
+    result = cases_verbs.save_case(
         listed,
         "RA-1",
         2024,
@@ -68,6 +68,9 @@ def test_open_edit_action_and_history(listed: Settings, caplog: pytest.LogCaptur
         action=NewAction("conversa com a família", date(2025, 3, 3)),
         today=TODAY,
     )
+    assert result.fields == (cc.NEXT_STEP, cc.NEXT_STEP_ON, cc.NOTES) and result.action_added
+    assert not result.opened
+    saved = result.case
     assert saved.status == cc.IN_PROGRESS  # an action moves 'a contatar' on
     assert saved.notes == NOTE and saved.next_step_on == date(2025, 3, 20)
     assert [(a.action_type, a.done_on, a.recorded_by) for a in saved.actions] == [
@@ -149,6 +152,7 @@ def test_lists_my_cases_and_year_filters(listed: Settings) -> None:
     assert [c.ano for c in cases_verbs.student_cases(listed, "RA-1")] == [2023, 2024]
     assert set(cases_verbs.student_timeline(listed, "RA-1")[cc.ANO]) == {2023, 2024}
     assert cases_verbs.list_years(listed) == [2024, 2023]
+    assert cases_verbs.student_names(listed, ["RA-1", "RA-9"]) == {"RA-1": "Aluno RA-1"}
 
 
 def test_case_summary_is_aligned_on_the_list(listed: Settings) -> None:
