@@ -15,10 +15,10 @@ from typing import Any, Final
 
 import pandas as pd
 
+from config.errors import PassosError
 from models import case_columns as cc
 from models import columns as pc
 from pipeline import columns as c
-from pipeline.errors import PassosError
 
 
 class CaseError(PassosError):

@@ -148,10 +148,11 @@ def test_action_types_are_admin_only(product_copy: Settings, app: Callable[..., 
 def test_cases_survive_reingest_rescore_promotion_and_rollback(
     product_copy: Settings, app: Callable[..., AppTest]
 ) -> None:
+    import synthetic
     from models.registry import promote, rollback
     from models.scoring import score_latest
-    from pipeline import synthetic
-    from pipeline.ingest import Upload, ingest
+    from pipeline.ingest import ingest
+    from pipeline.plan import Upload
 
     year, flagged = _flagged(product_copy)
     today = case_verbs.today_local()

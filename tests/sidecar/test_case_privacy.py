@@ -17,7 +17,6 @@ from models import columns as pc
 from models.cases import CaseEdit, NewAction
 from models.predictions import read_predictions
 from sidecar.app import create_app
-from sidecar.settings import SidecarSettings
 from tests.sidecar.conftest import READ, wait_for_model
 from tests.sidecar.test_contract import promoted  # noqa: F401 - the shared module fixture
 
@@ -50,7 +49,7 @@ def test_sidecar_answers_and_logs_never_carry_case_notes(
         action=NewAction("psicologia", today),
     )
     case_verbs.set_notes(promoted, ra, year, "joana", notes=NOTE + " (revisada)")
-    app = create_app(promoted, sidecar_settings=SidecarSettings(reload_interval_s=0.2))
+    app = create_app(promoted.model_copy(update={"reload_interval_s": 0.2}))
     with TestClient(app) as client:
         wait_for_model(app.state.services.predictions, seconds=120)
         answers = [
