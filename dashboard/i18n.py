@@ -650,7 +650,10 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
     "case.col_action_type": ("Ação", "Action"),
     "case.col_done_on": ("Feita em", "Done on"),
     "case.overdue_yes": ("⚠ atrasado", "⚠ overdue"),
-    "case.redacted": ("{field} alterado(a)", "{field} changed"),
+    "case.redacted": (
+        "{field}: alteradas (o texto fica só no caso)",
+        "{field}: changed (the text stays on the case)",
+    ),
     "case.change": ("{field}: {old} → {new}", "{field}: {old} → {new}"),
     "case.nobody": ("— sem responsável —", "— nobody —"),
     "case.none_value": ("—", "—"),
