@@ -31,6 +31,7 @@ from models.cases import (
     CaseEdit,
     CaseError,
     CasePermissionError,
+    Keep,
     NewAction,
     apply_edit,
     check_action,
@@ -306,12 +307,15 @@ def save_case(
     responsibles: Collection[str] | None = None,
     today: date | None = None,
     must_exist: bool | None = None,
+    seen: datetime | None | Keep = KEEP,
 ) -> Saved:
     """Open (when needed) and edit the case of ``ra`` on the list of ``year``, and record
     ``action``: all in one transaction, each step with its history row.
 
     ``must_exist``: True refuses to open a case, False refuses to edit one, None does either.
     ``responsibles``: the accounts a case may be assigned to (None: any name).
+    ``seen``: the ``updated_at`` of the case the user was looking at (None: no case yet); a
+    different one means someone else saved in between, and nothing is overwritten.
     Raises ``CaseError`` (Portuguese, actionable) and writes nothing when a value is invalid.
     """
     day = today or today_local()
@@ -328,6 +332,11 @@ def save_case(
                 raise CaseError("Este aluno ainda não tem caso neste ano: abra o caso primeiro.")
             if current is not None and must_exist is False:
                 raise CaseError("Este aluno já tem um caso neste ano: edite o caso existente.")
+            if seen is not KEEP and seen != (None if current is None else current.updated_at):
+                raise CaseError(
+                    "Outra pessoa alterou este caso enquanto você editava: nada foi salvo. "
+                    "Recarregue a página, confira as mudanças e salve de novo."
+                )
             values = apply_edit(current, edit, today=day, responsibles=responsibles)
             fields = {
                 cc.RESPONSIBLE: values.responsible,

@@ -29,11 +29,11 @@ class CasePermissionError(CaseError):
     """The signed-in role may not do this."""
 
 
-class _Keep(Enum):
+class Keep(Enum):
     KEEP = "keep"
 
 
-KEEP: Final = _Keep.KEEP  # "leave this field as it is" in a ``CaseEdit``
+KEEP: Final = Keep.KEEP  # "leave this as it is" (a ``CaseEdit`` field, a check not asked)
 
 # Which status may follow which (a closed case is reopened to "em acompanhamento").
 TRANSITIONS: Final[Mapping[str | None, frozenset[str]]] = {
@@ -92,11 +92,11 @@ class Case:
 class CaseEdit:
     """Fields to change on a case; ``KEEP`` leaves a field as it is, ``None`` clears it."""
 
-    responsible: str | None | _Keep = KEEP
-    status: str | _Keep = KEEP
-    notes: str | _Keep = KEEP
-    next_step: str | None | _Keep = KEEP
-    next_step_on: date | None | _Keep = KEEP
+    responsible: str | None | Keep = KEEP
+    status: str | Keep = KEEP
+    notes: str | Keep = KEEP
+    next_step: str | None | Keep = KEEP
+    next_step_on: date | None | Keep = KEEP
 
 
 @dataclass(frozen=True)

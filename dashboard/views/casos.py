@@ -4,7 +4,7 @@ for a flagged student, the student's timeline; admins keep the list of action ty
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime
 
 import pandas as pd
 import streamlit as st
@@ -19,6 +19,7 @@ from models.cases import TRANSITIONS, CaseEdit, CaseError, NewAction
 from pipeline import columns as c
 
 FLASH_KEY = "casos_flash"
+GENERATION_KEY = "casos_form_generation"
 NOBODY = ""
 ALL = "__all__"
 UNASSIGNED = "__unassigned__"
@@ -148,7 +149,12 @@ def _case_form(
     if current is not None and current.responsible and current.responsible not in people:
         people.append(current.responsible)  # a disabled account keeps its cases visible
     types = [a.name for a in case_verbs.action_types(cfg)]
-    suffix = f"{year}_{ra}"
+    # A new generation after each save gives fresh widgets (the action just recorded is not
+    # offered again); ``seen`` is the case as the user first saw it in this generation.
+    suffix = f"{year}_{ra}_{st.session_state.get(GENERATION_KEY, 0)}"
+    seen = st.session_state.setdefault(
+        f"casos_seen_{suffix}", None if current is None else current.updated_at
+    )
     with st.form(f"casos_form_{suffix}"):
         left, right = st.columns(2)
         responsible = left.selectbox(
@@ -212,7 +218,7 @@ def _case_form(
             if action_type and isinstance(action_on, date)
             else None
         )
-        _save(cfg, user, ra, year, edit=edit, action=action, responsibles=people[1:])
+        _save(cfg, user, ra, year, edit=edit, action=action, responsibles=people[1:], seen=seen)
     return str(ra)
 
 
@@ -225,10 +231,18 @@ def _save(
     edit: CaseEdit,
     action: NewAction | None,
     responsibles: list[str],
+    seen: datetime | None,
 ) -> None:
     try:
         saved = case_verbs.save_case(
-            cfg, ra, year, user.username, edit=edit, action=action, responsibles=responsibles
+            cfg,
+            ra,
+            year,
+            user.username,
+            edit=edit,
+            action=action,
+            responsibles=responsibles,
+            seen=seen,
         )
     except CaseError as exc:
         st.error(str(exc), icon=":material/error:")
@@ -247,6 +261,7 @@ def _save(
         action_added=saved.action_added,
     )
     st.session_state[FLASH_KEY] = "casos.saved"
+    st.session_state[GENERATION_KEY] = st.session_state.get(GENERATION_KEY, 0) + 1
     st.rerun()
 
 

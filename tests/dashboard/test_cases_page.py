@@ -27,8 +27,8 @@ def _flagged(settings: Settings) -> tuple[int, list[str]]:
     return int(listed["ano"].max()), listed["ra"].tolist()
 
 
-def _fill_case(at: AppTest, year: int, ra: str, **values: object) -> None:
-    suffix = f"{year}_{ra}"
+def _fill_case(at: AppTest, year: int, ra: str, generation: int = 0, **values: object) -> None:
+    suffix = f"{year}_{ra}_{generation}"
     for name, value in values.items():
         widget = at.get("selectbox") + at.get("date_input") + at.get("text_input")
         widget += at.get("text_area")
@@ -80,11 +80,19 @@ def test_coordinator_opens_a_case_records_an_action_and_sees_it_as_my_case(
     assert [a.action_type for a in case.actions] == ["conversa com a família"]
     mine = _table(at, "Lista de")
     assert mine["RA"].tolist() == [ra]
+    # The saved form starts afresh: the action just recorded is not offered again.
+    assert at.selectbox(key=f"casos_action_type_{year}_{ra}_1").value == ""
+    assert at.selectbox(key=f"casos_status_{year}_{ra}_1").value == cc.IN_PROGRESS
+    _fill_case(at, year, ra, generation=1, status=cc.CLOSED)
+    assert case_verbs.get_case(product_copy, ra, year).status == cc.CLOSED  # type: ignore[union-attr]
+    assert len(case_verbs.get_case(product_copy, ra, year).actions) == 1  # type: ignore[union-attr]
+    case_verbs.set_status(product_copy, ra, year, "maria", status=cc.IN_PROGRESS)
     open_page(at, "inicio")
     assert_clean(at)
     assert _table(at, "Lista de")["RA"].tolist() == [ra]
     # Audited by field name, never with the note (nor the RA); no log record carries either.
-    (entry,) = audit.entries(product_copy, (audit.CASE,)).to_dict("records")
+    logged, entry = audit.entries(product_copy, (audit.CASE,)).to_dict("records")  # newest first
+    assert logged["detail"]["fields"] == [cc.STATUS] and not logged["detail"]["opened"]
     assert entry["username"] == "maria" and entry["detail"]["year"] == year
     assert "notes" in entry["detail"]["fields"]
     assert "sigilosa" not in repr(entry) and ra not in repr(entry)
@@ -108,6 +116,21 @@ def test_a_past_next_step_date_is_refused_and_nothing_is_written(
     assert any("já passou" in e.value for e in at.error)
     assert case_verbs.get_case(product_copy, flagged[0], year) is None
     assert audit.entries(product_copy, (audit.CASE,)).empty
+
+
+def test_a_case_changed_by_someone_else_meanwhile_is_not_overwritten(
+    product_copy: Settings, app: Callable[..., AppTest]
+) -> None:
+    year, flagged = _flagged(product_copy)
+    case_verbs.open_case(product_copy, flagged[0], year, "maria", responsible="maria")
+    at = app("coordenador", user="maria")
+    open_page(at, "casos")
+    case_verbs.set_notes(product_copy, flagged[0], year, "joana", notes="visitou a escola")
+    _fill_case(at, year, flagged[0], notes="outra versão")
+    assert_clean(at)
+    assert any("Outra pessoa alterou" in e.value for e in at.error)
+    case = case_verbs.get_case(product_copy, flagged[0], year)
+    assert case is not None and case.notes == "visitou a escola"
 
 
 def test_year_filters_show_cases_without_responsible(
