@@ -40,7 +40,7 @@ from models.cases import (
     desk_order,
     status_after_action,
 )
-from models.predictions import read_predictions, version_scored_for
+from models.predictions import published_years, read_predictions
 from models.tables import models_engine, predictions
 from pipeline import columns as c
 from pipeline.state import gold_path
@@ -253,10 +253,19 @@ def student_names(settings: Settings, ras: Collection[str]) -> dict[str, str]:
 
 
 def list_years(settings: Settings) -> list[int]:
-    """The years that have a list (predictions of any version), newest first."""
+    """The years that have a list, newest first (published lists; before any was published, the
+    years scored by any version)."""
+    published = published_years(settings)
+    if published:
+        return published
     with models_engine(settings).connect() as conn:
         years = conn.execute(select(predictions.c.ano).distinct()).scalars().all()
     return sorted((int(y) for y in years), reverse=True)
+
+
+def flagged_of_year(settings: Settings, year: int) -> pd.DataFrame:
+    """The Critical and Alert students of the list given for ``year``, in rank order."""
+    return read_predictions(settings, classes=pc.AT_RISK_CLASSES, ano=int(year))
 
 
 # --- writing ------------------------------------------------------------------------------
@@ -609,10 +618,9 @@ def outcomes_of_year(settings: Settings, year: int) -> pd.DataFrame | None:
     """
     if year not in outcome_years(settings):
         return None
-    version = version_scored_for(settings, year)
-    if version is None:
+    listed = read_predictions(settings, ano=year)
+    if listed.empty:
         return None
-    listed = read_predictions(settings, version=version, ano=year)
     gold = pd.read_parquet(gold_path(settings), columns=[c.RA, c.ANO, c.CLASSE_PROXIMO_ANO])
     outcomes = gold[gold[c.ANO] == year][[c.RA, c.CLASSE_PROXIMO_ANO]]
     with cases_engine(settings).connect() as conn:
@@ -640,6 +648,7 @@ __all__ = [
     "assign",
     "case_summary",
     "cases_of_year",
+    "flagged_of_year",
     "get_case",
     "list_years",
     "my_cases",

@@ -11,7 +11,7 @@ import streamlit as st
 
 from config import Settings
 from cycle import cases as case_verbs
-from dashboard import audit, auth, cases_ui, data, modelapi, ui
+from dashboard import audit, auth, cases_ui, data, ui
 from dashboard.i18n import t
 from models import case_columns as cc
 from models import columns as pc
@@ -39,9 +39,7 @@ def render() -> None:
         _action_types(cfg, user)
         return
     year = st.selectbox(t("casos.year"), years, key="casos_year")
-    found = modelapi.predictions_of_year(cfg, int(year))
-    listed = found[1] if found else pd.DataFrame(columns=[c.RA, c.NOME, pc.CLASSE])
-    flagged = listed[listed[pc.CLASSE].isin(pc.AT_RISK_CLASSES)].reset_index(drop=True)
+    flagged = case_verbs.flagged_of_year(cfg, int(year))
     responsibles = _responsibles(cfg, user)
     _year_cases(cfg, int(year), flagged, responsibles)
     ra = _case_form(cfg, user, int(year), flagged, responsibles)

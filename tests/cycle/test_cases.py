@@ -15,7 +15,7 @@ from cycle import cases as cases_verbs
 from models import case_columns as cc
 from models.case_tables import case_actions, case_history, cases, cases_engine
 from models.cases import CaseEdit, CaseError, CasePermissionError, NewAction
-from models.tables import models_engine, predictions
+from models.tables import models_engine, predictions, published_lists
 from pipeline.state import gold_path
 
 TODAY = date(2025, 3, 10)
@@ -23,7 +23,7 @@ NOTE = "Mãe relatou mudança de endereço — nota-secreta-7731"
 
 
 def write_list(settings: Settings, year: int, classes: dict[str, str], version: str = "1") -> None:
-    """A list of ``year`` in the predictions table, as scoring writes it."""
+    """A list of ``year`` in the predictions table, published as scoring does."""
     rows = [
         {
             "model_version": version,
@@ -45,6 +45,14 @@ def write_list(settings: Settings, year: int, classes: dict[str, str], version: 
     ]
     with models_engine(settings).begin() as conn:
         conn.execute(insert(predictions), rows)
+        conn.execute(
+            insert(published_lists).values(
+                ano=year,
+                model_version=version,
+                published_at=datetime(year + 1, 2, 1, tzinfo=UTC),
+                n_students=len(rows),
+            )
+        )
 
 
 @pytest.fixture
