@@ -177,6 +177,7 @@ SECTIONS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
             ("risco", ":material/priority_high:"),
             ("aluno", ":material/person_search:"),
             ("acompanhamento", ":material/fact_check:"),
+            ("casos", ":material/assignment_ind:"),
         ),
     ),
 )

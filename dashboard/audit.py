@@ -37,6 +37,8 @@ SIGN_IN: Final = "sign_in"
 SIGN_IN_FAILED: Final = "sign_in_failed"
 SIGN_OUT: Final = "sign_out"
 UNKNOWN_USER: Final = "(desconhecido)"  # a failed sign-in with a name that is no account
+CASE: Final = "case"  # detail: year, case id, field names; never notes or an RA
+CASE_ACTION_TYPES: Final = "case_action_types"
 
 metadata = MetaData()
 

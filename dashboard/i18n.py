@@ -783,6 +783,172 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
     ),
     "aluno.student": ("Aluno", "Student"),
     "aluno.phase_median": ("Mediana da fase", "Phase median"),
+    # Casos (case follow-up)
+    "nav.casos": ("Casos", "Cases"),
+    "action.case": ("caso de aluno alterado", "student case change"),
+    "action.case_action_types": ("tipos de ação alterados", "action types change"),
+    "case_status.to_contact": ("a contatar", "to contact"),
+    "case_status.in_progress": ("em acompanhamento", "being followed"),
+    "case_status.not_found": ("não localizado", "not found"),
+    "case_status.closed": ("encerrado", "closed"),
+    "case_event.opened": ("caso aberto", "case opened"),
+    "case_event.edited": ("caso editado", "case edited"),
+    "case_event.action_added": ("ação registrada", "action recorded"),
+    "case_field.responsible": ("responsável", "responsible"),
+    "case_field.status": ("situação", "status"),
+    "case_field.notes": ("anotações", "notes"),
+    "case_field.next_step": ("próximo passo", "next step"),
+    "case_field.next_step_on": ("data do próximo passo", "next step date"),
+    "case_field.action_type": ("ação", "action"),
+    "case_field.done_on": ("feita em", "done on"),
+    "case.col_responsible": ("Responsável", "Responsible"),
+    "case.col_status": ("Situação do caso", "Case status"),
+    "case.col_next_step": ("Próximo passo", "Next step"),
+    "case.col_next_step_on": ("Data do próximo passo", "Next step date"),
+    "case.col_year": ("Lista de", "List of"),
+    "case.col_overdue": ("Atrasado", "Overdue"),
+    "case.col_actions": ("Ações", "Actions"),
+    "case.col_last_action": ("Última ação", "Last action"),
+    "case.col_what": ("O que mudou", "What changed"),
+    "case.col_event": ("Evento", "Event"),
+    "case.col_action_type": ("Ação", "Action"),
+    "case.col_done_on": ("Feita em", "Done on"),
+    "case.overdue_yes": ("⚠ atrasado", "⚠ overdue"),
+    "case.redacted": (
+        "{field}: alteradas (o texto fica só no caso)",
+        "{field}: changed (the text stays on the case)",
+    ),
+    "case.change": ("{field}: {old} → {new}", "{field}: {old} → {new}"),
+    "case.nobody": ("— sem responsável —", "— nobody —"),
+    "case.none_value": ("—", "—"),
+    "case.my_title": ("Meus casos", "My cases"),
+    "case.my_none": (
+        "Nenhum caso aberto sob sua responsabilidade. Os casos são abertos na página Casos.",
+        "No open case under your responsibility. Cases are opened on the Cases page.",
+    ),
+    "case.my_overdue": (
+        "{n} caso(s) com o próximo passo atrasado: eles aparecem primeiro.",
+        "{n} case(s) with an overdue next step: they come first.",
+    ),
+    "case.timeline_title": ("Acompanhamento do aluno", "Student follow-up"),
+    "case.timeline_none": (
+        "Nenhum caso aberto para este aluno em nenhum ano.",
+        "No case opened for this student in any year.",
+    ),
+    "case.timeline_case": (
+        "Lista de {year} · {status} · responsável: {who}",
+        "List of {year} · {status} · responsible: {who}",
+    ),
+    "case.timeline_next": (
+        "Próximo passo: {step} (até {when})",
+        "Next step: {step} (by {when})",
+    ),
+    "case.timeline_notes": ("Anotações", "Notes"),
+    "case.timeline_actions": ("Ações feitas", "Actions taken"),
+    "case.timeline_history": ("Histórico de alterações", "Change history"),
+    "casos.title": ("Casos", "Cases"),
+    "casos.intro": (
+        "A mesa de acompanhamento: quem cuida de cada aluno apontado, o que já foi feito e qual "
+        "é o próximo passo. Toda alteração fica registrada (quem, quando, o quê).",
+        "The follow-up desk: who looks after each flagged student, what was done and what the "
+        "next step is. Every change is recorded (who, when, what).",
+    ),
+    "casos.no_list": (
+        "Ainda não há lista de risco: os casos são abertos para os alunos apontados por uma "
+        "lista. Carregue os dados e promova um modelo primeiro.",
+        "No risk list yet: cases are opened for the students a list flags. Load the data and "
+        "promote a model first.",
+    ),
+    "casos.year": ("Lista do ano", "List of year"),
+    "casos.year_title": ("Casos da lista de {year}", "Cases of the {year} list"),
+    "casos.flagged": ("Alunos apontados", "Flagged students"),
+    "casos.with_case": ("Com caso aberto", "With a case"),
+    "casos.without_case": ("Sem caso", "Without a case"),
+    "casos.unassigned": ("Casos sem responsável", "Cases without responsible"),
+    "casos.filter_status": ("Situação", "Status"),
+    "casos.filter_responsible": ("Responsável", "Responsible"),
+    "casos.filter_all": ("Todos", "All"),
+    "casos.filter_unassigned": ("Sem responsável", "No responsible"),
+    "casos.year_none": (
+        "Nenhum caso com esses filtros.",
+        "No case with these filters.",
+    ),
+    "casos.form_title": ("Abrir ou editar um caso", "Open or edit a case"),
+    "casos.student": ("Aluno apontado", "Flagged student"),
+    "casos.student_option": ("{ra} · {nome} ({classe})", "{ra} · {nome} ({classe})"),
+    "casos.new_case": (
+        "Este aluno ainda não tem caso nesta lista: salvar abre o caso.",
+        "This student has no case on this list yet: saving opens it.",
+    ),
+    "casos.existing_case": (
+        "Caso aberto por {who} em {when}.",
+        "Case opened by {who} on {when}.",
+    ),
+    "casos.responsible": ("Responsável", "Responsible"),
+    "casos.status": ("Situação", "Status"),
+    "casos.notes": ("Anotações (só ficam no caso)", "Notes (kept on the case only)"),
+    "casos.notes_help": (
+        "Dados sensíveis de um menor: escreva só o necessário para o acompanhamento.",
+        "Sensitive data about a minor: write only what the follow-up needs.",
+    ),
+    "casos.next_step": ("Próximo passo", "Next step"),
+    "casos.next_step_on": ("Data do próximo passo", "Next step date"),
+    "casos.action_type": ("Registrar uma ação feita", "Record an action taken"),
+    "casos.action_none": ("— nenhuma ação agora —", "— no action now —"),
+    "casos.action_on": ("Data da ação", "Action date"),
+    "casos.action_help": (
+        "Registrar uma ação em um caso 'a contatar' o passa para 'em acompanhamento'.",
+        "Recording an action on a case 'to contact' moves it to 'being followed'.",
+    ),
+    "casos.save": ("Salvar caso", "Save case"),
+    "casos.saved": ("Caso salvo.", "Case saved."),
+    "casos.nothing_changed": ("Nada mudou no caso.", "Nothing changed on the case."),
+    "casos.types_title": ("Tipos de ação (administração)", "Action types (administration)"),
+    "casos.types_caption": (
+        "A lista de ações que a coordenação escolhe ao registrar o que foi feito. Desativar um "
+        "tipo não apaga as ações já registradas com ele.",
+        "The actions coordinators choose from when recording what was done. Deactivating a "
+        "type keeps the actions already recorded with it.",
+    ),
+    "casos.types_name": ("Tipo de ação", "Action type"),
+    "casos.types_active": ("Ativo", "Active"),
+    "casos.types_new": ("Novo tipo de ação", "New action type"),
+    "casos.types_add": ("Adicionar", "Add"),
+    "casos.types_added": ("Tipo de ação adicionado.", "Action type added."),
+    "casos.types_pick": ("Tipo a ativar ou desativar", "Type to activate or deactivate"),
+    "casos.types_toggle": ("Ativar / desativar", "Activate / deactivate"),
+    "casos.types_toggled": ("Tipo de ação atualizado.", "Action type updated."),
+    "casos.outcomes_title": (
+        "Acompanhados × não acompanhados: como estavam no ano seguinte",
+        "Followed × not followed: how they were the next year",
+    ),
+    "casos.outcomes_intro": (
+        "Lista de {year} × resultado em {next_year}. Isto é uma associação, nunca prova de "
+        "efeito: quem recebeu acompanhamento foi escolhido por pessoas, por motivos que também "
+        "afetam o resultado. Acompanhado = caso com ao menos uma ação registrada.",
+        "List of {year} × outcome in {next_year}. This is an association, never proof of "
+        "effect: who was followed was chosen by people, for reasons that also affect the "
+        "outcome. Followed = a case with at least one recorded action.",
+    ),
+    "casos.outcomes_none": (
+        "A comparação aparece quando houver uma lista cujo ano seguinte já foi carregado.",
+        "The comparison appears once a list's next year is loaded.",
+    ),
+    "casos.outcomes_small": (
+        "Grupos marcados com ⚠ têm menos de {n} alunos com resultado conhecido: a proporção "
+        "pode mudar muito com um ou dois alunos; não tire conclusões deles.",
+        "Groups marked ⚠ have fewer than {n} students with a known outcome: one or two "
+        "students can change the share a lot; draw no conclusion from them.",
+    ),
+    "casos.outcomes_group": ("Grupo", "Group"),
+    "casos.outcomes_followed": ("Acompanhados", "Followed"),
+    "casos.outcomes_not_followed": ("Não acompanhados", "Not followed"),
+    "casos.outcomes_action": ("Com a ação: {name}", "With the action: {name}"),
+    "casos.outcomes_flagged": ("Apontados", "Flagged"),
+    "casos.outcomes_known": ("Com resultado conhecido", "With a known outcome"),
+    "casos.outcomes_lagged": ("Crítico ou Alerta no ano seguinte", "Critical or Alert next year"),
+    "casos.outcomes_share": ("Proporção", "Share"),
+    "casos.outcomes_caution": ("⚠ poucos alunos", "⚠ few students"),
     # Acompanhamento
     "acomp.title": ("Acompanhamento da lista", "List follow-up"),
     "acomp.intro": (

@@ -7,7 +7,7 @@ import plotly.express as px
 import streamlit as st
 
 from config import Settings
-from dashboard import data, ui
+from dashboard import cases_ui, data, ui
 from dashboard.i18n import t
 from models import columns as pc
 from models import names as mn
@@ -18,6 +18,7 @@ def render() -> None:
     cfg = data.settings()
     ver = data.versions(cfg)
     st.title(t("inicio.title"))
+    cases_ui.render_my_cases(ui.current_user())
     gold = data.gold_for(cfg, ver)
     if gold.empty:
         ui.next_step("inicio.next_upload")

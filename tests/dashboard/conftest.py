@@ -25,6 +25,7 @@ PAGES = (
     "risco",
     "aluno",
     "acompanhamento",
+    "casos",
 )
 ADMIN_PASSWORD = "senha-de-teste-123"
 FAST_PRESETS = ("persistence", "logistic_regression")

@@ -187,3 +187,39 @@ def test_dashboard_accounts_sessions_and_sign_in_lock_on_postgresql(pg_settings:
     assert locked.outcome == "locked"
     refused = audit.entries(pg_settings, (audit.SIGN_IN_FAILED,))
     assert len(refused) == pg_settings.signin_lock_after + 1
+
+
+def test_case_round_trip_on_postgresql(pg_settings: Settings) -> None:
+    from datetime import date, timedelta
+
+    from cycle import cases as case_verbs
+    from models import case_columns as cc
+    from models.cases import CaseEdit, CaseError, NewAction
+    from tests.cycle.test_cases import write_list
+
+    write_list(pg_settings, 2024, {"RA-1": "critical", "RA-2": "alert"})
+    today = case_verbs.today_local()
+    saved = case_verbs.save_case(
+        pg_settings,
+        "RA-1",
+        2024,
+        "ana",
+        edit=CaseEdit(
+            responsible="ana",
+            notes="nota de teste",
+            next_step="ligar",
+            next_step_on=today + timedelta(days=2),
+        ),
+        action=NewAction("reforço escolar", today),
+    )
+    assert saved.opened and saved.case.status == cc.IN_PROGRESS
+    with pytest.raises(CaseError, match="já tem um caso"):
+        case_verbs.open_case(pg_settings, "RA-1", 2024, "bia")
+    case = case_verbs.get_case(pg_settings, "RA-1", 2024)
+    assert case is not None and case.next_step_on == today + timedelta(days=2)
+    assert [a.done_on for a in case.actions] == [today] and isinstance(today, date)
+    assert [c.ra for c in case_verbs.my_cases(pg_settings, "ana")] == ["RA-1"]
+    timeline = case_verbs.student_timeline(pg_settings, "RA-1")
+    assert timeline[cc.EVENT].tolist() == [cc.OPENED, cc.ACTION_ADDED]
+    assert "nota de teste" not in repr(timeline[cc.CHANGES].tolist())
+    assert case_verbs.cases_of_year(pg_settings, 2024, unassigned=True).empty
