@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -193,6 +194,14 @@ def cmd_pipeline_finish(_args: argparse.Namespace) -> int:
     return 0
 
 
+def drift_line(year: int, relevant: bool, reference: Sequence[int], changed: Sequence[Any]) -> str:
+    """One line per year: the verdict, against which years, and which columns changed."""
+    names = [getattr(col, "column", col) for col in changed if getattr(col, "drifted", True)]
+    refs = ", ".join(str(y) for y in reference) or "nenhum"
+    verdict = f"mudança relevante em {', '.join(names)}" if relevant else "normal"
+    return f"mudanças nos dados de {year} (comparado com {refs}): {verdict}"
+
+
 def _finish(settings: Any) -> None:
     """Drift reports for pending years, then scoring with the production model (if any)."""
     from cli.model_cmds import score_line
@@ -200,11 +209,7 @@ def _finish(settings: Any) -> None:
     from pipeline.drift import run_pending_drift
 
     for outcome in run_pending_drift(settings):
-        verdict = "DRIFT" if outcome.dataset_drift else "sem drift"
-        echo(
-            f"drift {outcome.ano}: {outcome.drift_share:.0%} das colunas ({verdict}) "
-            f"→ {outcome.html_path}"
-        )
+        echo(drift_line(outcome.ano, outcome.relevant, outcome.reference.years, outcome.columns))
     if production_version(settings) is None:
         return
     from models.scoring import score_latest  # scikit-learn & co. only when there is a model
@@ -253,8 +258,12 @@ def cmd_pipeline_status(args: argparse.Namespace) -> int:
         accepted = " (aceito)" if flag["accepted"] else ""
         echo(f"aviso {flag['ano']}: {flag['detail']}{accepted}")
     for drift in status["drift"]:
-        share = "" if drift["drift_share"] is None else f" {drift['drift_share']:.0%}"
-        echo(f"drift {drift['ano']}: {drift['status']}{share}")
+        if drift["verdict"] is None:
+            echo(f"mudanças nos dados de {drift['ano']}: {drift['status']}")
+            continue
+        changed = [col["column"] for col in drift["columns"] if col["changed"]]
+        relevant = drift["verdict"] == "relevant"
+        echo(drift_line(drift["ano"], relevant, drift["reference"]["years"], changed))
     return 0
 
 
