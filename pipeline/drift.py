@@ -72,9 +72,9 @@ SOURCE_EARLIER: Final = "earlier_years"
 class DriftLimits:
     """Where a column counts as changed (from ``Settings``; see the module docstring)."""
 
-    effect: float = 1.0
-    category: float = 0.25
-    vanished: float = 0.05
+    effect: float
+    category: float
+    vanished: float
 
     @classmethod
     def from_settings(cls, settings: Settings) -> DriftLimits:
