@@ -964,7 +964,6 @@ def test_prometheus_scrapes_the_sidecar_and_loads_the_rules(
 
 
 def test_alert_rules_parse_and_watch_drift() -> None:
-    from config import Settings
 
     rules = alert_rules()
     assert len({rule["alert"] for rule in rules}) == len(rules)
