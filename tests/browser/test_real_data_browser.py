@@ -25,7 +25,16 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.timeout(600), n
 
 COORDINATOR = "coordenacao"
 COORDINATOR_PASSWORD = "senha-da-coordenacao-7"
-PAGES = ("Início", "Dados", "Drift", "Experimentos", "Modelos", "Risco", "Aluno", "Acompanhamento")
+PAGES = (
+    "Início",
+    "Dados",
+    "Mudanças nos dados",
+    "Experimentos",
+    "Modelos",
+    "Risco",
+    "Aluno",
+    "Acompanhamento",
+)
 UNEXPECTED = "Algo deu errado"
 
 
