@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -181,17 +182,21 @@ def _print_result(result: Any, as_json: bool) -> None:
         echo(f"AVISO: {flag.detail}")
 
 
+def drift_line(year: int, relevant: bool, reference: Sequence[int], changed: Sequence[Any]) -> str:
+    """One line per year: the verdict, against which years, and which columns changed."""
+    names = [getattr(col, "column", col) for col in changed if getattr(col, "drifted", True)]
+    refs = ", ".join(str(y) for y in reference) or "nenhum"
+    verdict = f"mudança relevante em {', '.join(names)}" if relevant else "normal"
+    return f"mudanças nos dados de {year} (comparado com {refs}): {verdict}"
+
+
 def _print_finished(finished: Any) -> None:
     """Drift results and the scoring line; a failed scoring fails the command (exit 1)."""
     from cli.model_cmds import score_line
     from config.errors import PassosError
 
     for outcome in finished.drift:
-        verdict = "DRIFT" if outcome.dataset_drift else "sem drift"
-        echo(
-            f"drift {outcome.ano}: {outcome.drift_share:.0%} das colunas ({verdict}) "
-            f"→ {outcome.html_path}"
-        )
+        echo(drift_line(outcome.ano, outcome.relevant, outcome.reference.years, outcome.columns))
     for error in finished.drift_errors:
         echo(f"AVISO: {error}")
     if finished.scoring_error:
@@ -265,9 +270,14 @@ def cmd_pipeline_status(args: argparse.Namespace) -> int:
         accepted = " (aceito)" if flag["accepted"] else ""
         echo(f"aviso {flag['ano']}: {flag['detail']}{accepted}")
     for drift in status["drift"]:
-        share = "" if drift["drift_share"] is None else f" {drift['drift_share']:.0%}"
-        error = f" ({drift['error']})" if drift["status"] == "failed" and drift["error"] else ""
-        echo(f"drift {drift['ano']}: {drift['status']}{share}{error}")
+        if drift["verdict"] is None:
+            failed = drift["status"] == "failed" and drift["error"]
+            error = f" ({drift['error']})" if failed else ""
+            echo(f"mudanças nos dados de {drift['ano']}: {drift['status']}{error}")
+            continue
+        changed = [col["column"] for col in drift["columns"] if col["changed"]]
+        relevant = drift["verdict"] == "relevant"
+        echo(drift_line(drift["ano"], relevant, drift["reference"]["years"], changed))
     line = finish_line(finish_status(settings), settings.timezone)
     if line:
         echo(line)

@@ -96,8 +96,29 @@ class Settings(BaseSettings):
     quarantine_warn_share: float = Field(
         0.05, ge=0, le=1, description="Share of quarantined rows that flags a year"
     )
-    drift_share_alert: float = Field(
-        0.5, gt=0, le=1, description="Share of drifted columns that makes the dataset drifted"
+    # Drift thresholds: why these values is explained in pipeline/drift.py and the README.
+    drift_effect_threshold: float = Field(
+        1.0,
+        gt=0,
+        description="Distance, in reference standard deviations (normalised Wasserstein), "
+        "at which a numeric column counts as changed",
+    )
+    drift_category_threshold: float = Field(
+        0.25,
+        gt=0,
+        le=1,
+        description="Total variation distance (share of students in other categories) at "
+        "which a categorical column counts as changed",
+    )
+    drift_vanished_share: float = Field(
+        0.05,
+        gt=0,
+        le=1,
+        description="A fase, pedra or gênero level holding at least this share of the "
+        "reference that is absent from a new year counts as a change",
+    )
+    drift_html_report: bool = Field(
+        True, description="Also write Evidently's HTML drift report (admins; a few seconds)"
     )
     drift_in_background: bool = Field(
         True,

@@ -19,7 +19,7 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
     "app.title": ("Passos Mágicos · Alerta de defasagem", "Passos Mágicos · Lagging early warning"),
     "nav.inicio": ("Início", "Home"),
     "nav.dados": ("Dados", "Data"),
-    "nav.drift": ("Drift", "Drift"),
+    "nav.drift": ("Mudanças nos dados", "Data changes"),
     "nav.experimentos": ("Experimentos", "Experiments"),
     "nav.modelos": ("Modelos", "Models"),
     "nav.risco": ("Risco", "Risk list"),
@@ -220,8 +220,7 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
     "axis.students": ("Alunos", "Students"),
     "axis.class": ("Classe", "Class"),
     "axis.column": ("Coluna", "Column"),
-    "axis.drift_score": ("Distância (score de drift)", "Distance (drift score)"),
-    "axis.drift_share": ("Colunas com drift", "Drifted columns"),
+    "axis.drift_share": ("Colunas que mudaram", "Columns that changed"),
     "axis.share_students": ("Parcela dos alunos", "Share of students"),
     "axis.score": ("Nota (0 a 10)", "Score (0 to 10)"),
     "axis.indicator": ("Indicador", "Indicator"),
@@ -340,16 +339,16 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
         "Last processing: {when}, by {who} ({status}).",
     ),
     "inicio.drift_pending": (
-        "O relatório de drift de {year} está em preparo. Veja na página **Drift**.",
-        "The drift report for {year} is being prepared. See the **Drift** page.",
+        "A comparação dos dados de {year} está em preparo. Veja em **Mudanças nos dados**.",
+        "The comparison of {year}'s data is being prepared. See **Data changes**.",
     ),
     "inicio.drift_failed": (
-        "O relatório de drift de {year} falhou. Abra a página **Drift** para tentar de novo.",
-        "The drift report for {year} failed. Open the **Drift** page to retry.",
+        "A comparação dos dados de {year} falhou. Abra **Mudanças nos dados** para tentar de novo.",
+        "The comparison of {year}'s data failed. Open **Data changes** to retry.",
     ),
     "inicio.drift_verdict": (
-        "Drift de {year}: {share} das colunas mudaram ({verdict}).",
-        "Drift for {year}: {share} of the columns changed ({verdict}).",
+        "Mudanças nos dados de {year}: {verdict} ({share} das colunas mudaram).",
+        "Data changes in {year}: {verdict} ({share} of the columns changed).",
     ),
     # Dados
     "dados.title": ("Dados do PEDE", "PEDE data"),
@@ -415,8 +414,8 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
     "dados.processing": ("Processando os dados…", "Processing the data…"),
     "dados.stage_start": ("Começando", "Starting"),
     "dados.stage_drift": (
-        "Preparando o relatório de drift (pode levar alguns segundos)",
-        "Preparing the drift report (may take a few seconds)",
+        "Comparando com os dados anteriores (pode levar alguns segundos)",
+        "Comparing with the earlier data (may take a few seconds)",
     ),
     "dados.stage_scoring": (
         "Calculando o risco dos alunos com o modelo em produção",
@@ -463,6 +462,12 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
         "The final steps were interrupted ({stage}): the dashboard restarted meanwhile. Ask "
         "an administrator to run 'passos pipeline finish'.",
     ),
+    "dados.drift_later": (
+        "Os dados foram publicados, mas a comparação com os dados anteriores não pôde ser "
+        "feita agora. Tente de novo em Mudanças nos dados.",
+        "The data was published but the comparison with the earlier data could not be made "
+        "now. Retry on Data changes.",
+    ),
     "dados.summary_title": ("Dados carregados com sucesso.", "Data loaded successfully."),
     "dados.skipped": (
         "'{name}' já tinha sido carregado (mesmo conteúdo) e foi ignorado.",
@@ -482,49 +487,125 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
         "Nenhum arquivo carregado ainda. Envie a planilha do PEDE acima.",
         "No file loaded yet. Upload the PEDE spreadsheet above.",
     ),
-    # Drift
-    "drift.title": ("Drift: os dados mudaram?", "Drift: did the data change?"),
+    # Mudanças nos dados (drift)
+    "drift.title": ("Mudanças nos dados", "Data changes"),
     "drift.intro": (
-        "Cada ano novo é comparado com os anteriores, coluna por coluna (Wasserstein para "
-        "números, Jensen-Shannon para categorias). Muito drift pede cautela com o modelo.",
-        "Each new year is compared with the earlier ones, column by column (Wasserstein for "
-        "numbers, Jensen-Shannon for categories). Much drift calls for care with the model.",
+        "Cada ano é comparado com os dados com que o modelo em produção aprendeu (antes de "
+        'haver modelo, com os anos anteriores). "Normal" quer dizer que as diferenças estão '
+        'dentro do que muda naturalmente de um ano para outro; "mudança relevante" pede '
+        "conferir a planilha antes de confiar na lista.",
+        "Each year is compared with the data the production model learned from (before there "
+        'is a model, with the earlier years). "Normal" means the differences are within what '
+        'changes naturally from one year to the next; "relevant change" asks you to check '
+        "the spreadsheet before trusting the list.",
     ),
     "drift.none": (
-        "Ainda não há relatório: ele aparece quando um segundo ano é carregado na página Dados.",
-        "No report yet: it appears once a second year is loaded on the Data page.",
+        "Ainda não há comparação: ela aparece quando um segundo ano é carregado na página Dados.",
+        "No comparison yet: it appears once a second year is loaded on the Data page.",
     ),
     "drift.year": ("Ano", "Year"),
     "drift.pending": (
-        "O relatório de {year} está em preparo.",
-        "The report for {year} is being prepared.",
+        "A comparação de {year} está em preparo.",
+        "The comparison for {year} is being prepared.",
     ),
     "drift.finish_now": ("Preparar agora", "Prepare now"),
-    "drift.finishing": ("Preparando o relatório…", "Preparing the report…"),
+    "drift.finishing": ("Comparando…", "Comparing…"),
     "drift.failed": (
-        "O relatório de {year} falhou. Carregue o ano de novo ou avise a administração.",
-        "The report for {year} failed. Load the year again or tell the administrator.",
+        "A última comparação de {year} falhou. Carregue o ano de novo ou avise a administração.",
+        "The last comparison for {year} failed. Load the year again or tell the administrator.",
     ),
-    "drift.share": ("Colunas com drift", "Drifted columns"),
-    "drift.drifted_columns": ("Colunas que mudaram", "Columns that changed"),
-    "drift.verdict": ("Veredito", "Verdict"),
+    "drift.verdict_relevant": (
+        "Mudança relevante nos dados de {year}.",
+        "Relevant change in the data of {year}.",
+    ),
+    "drift.verdict_normal": (
+        "Dados de {year}: normal. As diferenças estão dentro do que muda de um ano para outro.",
+        "Data of {year}: normal. The differences are within what changes from year to year.",
+    ),
     "drift.verdict_yes": ("mudança relevante", "relevant change"),
-    "drift.verdict_no": ("sem mudança relevante", "no relevant change"),
-    "drift.reference": (
-        "{year} comparado com: {refs}.",
-        "{year} compared with: {refs}.",
+    "drift.verdict_no": ("normal", "normal"),
+    "drift.changed_numeric": (
+        "**{col}**: os valores se deslocaram {times} vezes a variação habitual da coluna.",
+        "**{col}**: the values moved {times} times the column's usual spread.",
     ),
-    "drift.columns_title": ("Por coluna", "Per column"),
+    "drift.changed_category": (
+        "**{col}**: {share} dos alunos estão numa categoria diferente da esperada.",
+        "**{col}**: {share} of the students are in a different category than expected.",
+    ),
+    "drift.changed_vanished": (
+        "**{col}**: falta um grupo inteiro que tinha {share} dos alunos (por exemplo, uma fase).",
+        "**{col}**: a whole group holding {share} of the students is missing (e.g. a phase).",
+    ),
+    "drift.what_to_do": (
+        "Confira a planilha: um indicador em outra escala, colunas trocadas ou uma fase faltando "
+        "se corrigem enviando o arquivo certo de novo (substituindo o ano). Se a mudança for "
+        "real, use a lista deste ano com cautela; o aviso some quando um modelo treinado com "
+        "estes dados for promovido.",
+        "Check the spreadsheet: an indicator on another scale, swapped columns or a missing "
+        "phase are fixed by sending the right file again (replacing the year). If the change is "
+        "real, use this year's list with care; the warning clears once a model trained with "
+        "this data is promoted.",
+    ),
+    "drift.reference_model": (
+        "{year} comparado com {refs}: os dados de treino do modelo em produção (versão {v}).",
+        "{year} compared with {refs}: the training data of the production model (version {v}).",
+    ),
+    "drift.reference_earlier": (
+        "{year} comparado com {refs}: os anos anteriores (ainda não há modelo em produção).",
+        "{year} compared with {refs}: the earlier years (no production model yet).",
+    ),
+    "drift.yoy_title": (
+        "Em relação ao ano anterior ({year} × {prev})",
+        "Against the year before ({year} vs {prev})",
+    ),
+    "drift.yoy_caption": (
+        "Só para contexto: o veredito acima compara com os dados de treino do modelo.",
+        "Context only: the verdict above compares with the model's training data.",
+    ),
+    "drift.yoy_none": (
+        "Nenhuma coluna mudou muito de {prev} para {year}.",
+        "No column changed much from {prev} to {year}.",
+    ),
+    "drift.columns_title": ("Por coluna (administração)", "Per column (administrators)"),
     "drift.col_column": ("Coluna", "Column"),
     "drift.col_method": ("Método", "Method"),
-    "drift.col_score": ("Score", "Score"),
+    "drift.col_score": ("Valor", "Value"),
     "drift.col_threshold": ("Limite", "Threshold"),
-    "drift.col_drifted": ("Mudou", "Drifted"),
-    "drift.drifted": ("mudou", "drifted"),
-    "drift.stable": ("estável", "stable"),
-    "drift.chart_scores": ("Distância de cada coluna em {year}", "Distance per column in {year}"),
-    "drift.report_title": ("Relatório completo (Evidently)", "Full report (Evidently)"),
-    "drift.trend_title": ("Drift ao longo dos anos", "Drift over the years"),
+    "drift.col_drifted": ("Mudou", "Changed"),
+    "drift.methods_caption": (
+        "wasserstein_norm: distância de Wasserstein dividida pelo desvio-padrão da referência; "
+        "total_variation: parcela de alunos em outra categoria; nivel_ausente: parcela da "
+        'referência num nível que sumiu. Uma coluna que muda basta para "mudança relevante".',
+        "wasserstein_norm: Wasserstein distance divided by the reference standard deviation; "
+        "total_variation: share of students in another category; nivel_ausente: share of the "
+        'reference in a level that vanished. One changed column makes a "relevant change".',
+    ),
+    "drift.report_title": (
+        "Relatório completo (Evidently, comparado com {refs})",
+        "Full report (Evidently, compared with {refs})",
+    ),
+    "drift.trend_title": (
+        "Colunas que mudaram, ano a ano",
+        "Columns that changed, year by year",
+    ),
+    "drift.col.inde": ("INDE", "INDE"),
+    "drift.col.iaa": ("IAA (autoavaliação)", "IAA (self-assessment)"),
+    "drift.col.ieg": ("IEG (engajamento)", "IEG (engagement)"),
+    "drift.col.ips": ("IPS (psicossocial)", "IPS (psychosocial)"),
+    "drift.col.ida": ("IDA (desempenho acadêmico)", "IDA (academic performance)"),
+    "drift.col.ipv": ("IPV (ponto de virada)", "IPV (turning point)"),
+    "drift.col.ian": ("IAN (adequação de nível)", "IAN (level adequacy)"),
+    "drift.col.ipp": ("IPP (psicopedagógico)", "IPP (psycho-pedagogical)"),
+    "drift.col.mat": ("Nota de Matemática", "Math grade"),
+    "drift.col.por": ("Nota de Português", "Portuguese grade"),
+    "drift.col.ing": ("Nota de Inglês", "English grade"),
+    "drift.col.defasagem": ("Defasagem", "Lag (defasagem)"),
+    "drift.col.idade": ("Idade", "Age"),
+    "drift.col.anos_na_instituicao": ("Anos na Passos Mágicos", "Years at Passos Mágicos"),
+    "drift.col.fase": ("Fase", "Phase"),
+    "drift.col.pedra": ("Pedra", "Pedra"),
+    "drift.col.genero": ("Gênero", "Gender"),
+    "drift.col.instituicao": ("Tipo de escola", "School type"),
     "drift.mix_title": ("Mistura de classes por ano", "Class mix by year"),
     "drift.mix_observed": ("Classe atual (observada)", "Current class (observed)"),
     "drift.mix_predicted": ("Classe prevista", "Predicted class"),

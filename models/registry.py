@@ -46,6 +46,7 @@ from models.names import (
     TAG_HARMFUL,
     TAG_PRESET,
     TAG_TEST_YEAR,
+    TAG_TRAIN_YEARS,
     baseline_metric,
     ci_high,
     ci_low,
@@ -422,7 +423,29 @@ def _switch(
     _set_version_tags(
         mlflow_client, version, prefix=prefix, user=user, reason=reason, verdict=verdict.describe()
     )
+    _compare_data_with(settings, mlflow_client, version)
     return summarize(version, scored, started)
+
+
+def training_years(tags: Mapping[str, str]) -> list[int]:
+    """Feature years a registered version learned from: it is refit on the test year too."""
+    years = {int(y) for y in tags.get(TAG_TRAIN_YEARS, "").split(",") if y.strip()}
+    test_year = tags.get(TAG_TEST_YEAR)
+    return sorted(years | ({int(test_year)} if test_year else set()))
+
+
+def _compare_data_with(settings: Settings, mlflow_client: MlflowClient, version: str) -> None:
+    """Drift is measured against the production model's training data: re-measure every year."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from pipeline.drift import record_production_reference
+
+    run_id = str(mlflow_client.get_model_version(MODEL_NAME, version).run_id)
+    years = training_years(mlflow_client.get_run(run_id).data.tags)
+    try:
+        record_production_reference(settings, version, years)
+    except SQLAlchemyError:  # the promotion stands; the next publish measures drift again
+        log.warning("drift could not be re-measured after the switch to version %s", version)
 
 
 def promote(

@@ -168,6 +168,18 @@ drift_columns = Table(
 )
 
 
+# The training years of each production model, recorded at promotion and rollback: drift
+# compares every year with the latest row (with every earlier year while there is none).
+drift_references = Table(
+    "drift_references",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("model_version", String(32), nullable=False),
+    Column("training_years", JSON, nullable=False),
+    Column("recorded_at", DateTime(timezone=True), nullable=False),
+)
+
+
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")

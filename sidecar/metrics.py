@@ -85,8 +85,13 @@ class StateCollector:
             counts = snapshot.at_risk
             for classe in pc.AT_RISK_CLASSES:
                 at_risk.add_metric([classe], float(counts[classe]))
+        # Against the production model's training data (earlier years before any model): above
+        # 0 means at least one column changed, the product's "relevant change" (pipeline.drift).
         drift = GaugeMetricFamily(
-            "passos_drift_share", "Share of drifted columns per data year", labels=["ano"]
+            "passos_drift_share",
+            "Share of columns of a data year that changed against the production model's "
+            "training data (> 0: relevant change)",
+            labels=["ano"],
         )
         for ano, share in sorted(state.drift_shares.items()):
             drift.add_metric([str(ano)], share)

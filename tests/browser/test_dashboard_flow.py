@@ -101,7 +101,7 @@ def test_full_flow_in_a_real_browser(dashboard: Dashboard) -> None:
             _settled(page)
             _shot(page, "inicio")
 
-            _nav(page, "Drift")
+            _nav(page, "Mudanças nos dados")
             page.locator(".js-plotly-plot").first.wait_for()
             _settled(page)
             _shot(page, "drift")

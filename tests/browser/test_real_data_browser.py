@@ -25,7 +25,17 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.timeout(600), n
 
 COORDINATOR = "coordenacao"
 COORDINATOR_PASSWORD = "lousa-azul-do-recreio-7"
-PAGES = ("Início", "Dados", "Drift", "Experimentos", "Modelos", "Risco", "Aluno", "Acompanhamento")
+PAGES = (
+    "Início",
+    "Dados",
+    "Mudanças nos dados",
+    "Experimentos",
+    "Modelos",
+    "Risco",
+    "Aluno",
+    "Acompanhamento",
+    "Casos",
+)
 UNEXPECTED = "Algo deu errado"
 
 

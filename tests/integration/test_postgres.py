@@ -17,7 +17,7 @@ from sqlalchemy import select
 
 from config import Settings
 from pipeline import columns as c
-from pipeline.drift import run_pending_drift
+from pipeline.drift import record_production_reference, run_pending_drift
 from pipeline.ingest import ingest
 from pipeline.plan import Upload
 from pipeline.state import gold_path
@@ -56,6 +56,10 @@ def test_pipeline_on_postgresql(pg_settings: Settings, workbook: Callable[..., b
     assert [o.ano for o in run_pending_drift(pg_settings)] == [2024]
     assert pipeline_status(pg_settings)["drift"][0]["status"] == "done"
     assert Path(pipeline_status(pg_settings)["drift"][0]["html_path"]).exists()
+    # A promotion records the model's training years and re-measures against them.
+    record_production_reference(pg_settings, "1", [2023, 2024])
+    entry = pipeline_status(pg_settings)["per_year"][1]["drift"]
+    assert entry["verdict"] == "normal" and entry["reference"]["model_version"] == "1"
 
 
 def _workbook_path(tmp_path: Path) -> Path:

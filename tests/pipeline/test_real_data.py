@@ -52,6 +52,8 @@ def test_2025_copy_gets_a_drift_report_and_the_probable_copy_warning(settings: S
     assert set(outcomes) == {2023, 2024, 2025}
     assert outcomes[2025].html_path.exists()
     columns = {col.column: col for col in outcomes[2025].columns}
-    assert columns[c.IDADE].drifted  # every age is one year older than in 2024
+    # Every age is one year older than in 2024: measured, but well within a normal year; the
+    # copy is caught by the probable-copy flag above, not by the data-change verdict.
+    assert 0 < (columns[c.IDADE].score or 0) < columns[c.IDADE].threshold  # type: ignore[operator]
     assert not columns[c.PEDRA].drifted  # copied from 2024
-    assert 0 < outcomes[2025].drift_share < 1
+    assert not outcomes[2025].relevant
