@@ -7,7 +7,7 @@ from typing import cast
 import pandas as pd
 import streamlit as st
 
-from dashboard import audit, auth, data, ui
+from dashboard import audit, auth, data, privacy_ui, ui
 from dashboard.i18n import t
 
 
@@ -88,6 +88,7 @@ def render() -> None:
             hide_index=True,
             key="contas_audit",
         )
+    privacy_ui.access_log_section(cfg)
 
 
 def _apply(operation: object, done_key: str, *, action: str, target: str) -> None:
