@@ -26,6 +26,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Final
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import JSON, Connection, MetaData, String, Table, Text, delete, update
 from sqlalchemy.engine import Engine
@@ -465,6 +466,54 @@ def plan_text_files(folders: Iterable[Path], student: Student, plan: _FilePlan) 
             plan.writes[path] = new.encode(encoding)
 
 
+INPUT_EXAMPLES: Final = ("input_example.json", "serving_input_example.json")
+
+
+def student_feature_rows(settings: Settings, ra: str) -> pd.DataFrame:
+    """The model inputs computed from the student's gold rows (to find them in old examples)."""
+    from models.features import build_features
+    from pipeline.state import gold_path
+
+    path = gold_path(settings)
+    if not path.is_file():
+        return pd.DataFrame()
+    gold = pd.read_parquet(path)
+    return build_features(gold).loc[(gold[c.RA].astype("string") == ra).to_numpy()]
+
+
+def example_without(payload: Any, student_rows: pd.DataFrame) -> Any | None:
+    """An MLflow input example (split orient, maybe under ``dataframe_split``) without the rows
+    equal to one of the student's feature rows; ``None`` when none matched."""
+    inner = payload.get("dataframe_split", payload) if isinstance(payload, dict) else None
+    if not isinstance(inner, dict) or "columns" not in inner or "data" not in inner:
+        return None
+    example = pd.DataFrame(inner["data"], columns=inner["columns"])
+    mine = student_rows.reindex(columns=example.columns).astype("float64").to_numpy()
+    values = example.apply(pd.to_numeric, errors="coerce").astype("float64").to_numpy()
+    if not len(mine) or not len(values):
+        return None
+    same = np.isclose(values[:, None, :], mine[None, :, :], equal_nan=True).all(axis=2).any(axis=1)
+    if not same.any():
+        return None
+    kept = {**inner, "data": [row for row, hit in zip(inner["data"], same, strict=True) if not hit]}
+    kept.pop("index", None)
+    return {"dataframe_split": kept} if "dataframe_split" in payload else kept
+
+
+def plan_input_examples(settings: Settings, student: Student, plan: _FilePlan) -> None:
+    """Input examples logged before they were synthetic hold real feature rows without the RA:
+    drop the rows equal to the student's own."""
+    folder = settings.artifacts_dir
+    paths = [p for name in INPUT_EXAMPLES for p in folder.rglob(name)] if folder.is_dir() else []
+    if not paths:
+        return
+    rows = student_feature_rows(settings, student.ra)
+    for path in paths:
+        new = example_without(json.loads(path.read_text(encoding="utf-8")), rows)
+        if new is not None:
+            plan.writes[path] = json.dumps(new).encode("utf-8")
+
+
 def _record_files(conn: Connection, meta: MetaData, settings: Settings, plan: _FilePlan) -> None:
     """Upload records follow their landing copy's new hash, so a re-upload is still recognised
     as what is now stored."""
@@ -503,6 +552,7 @@ def erase_student(
         plan = _FilePlan()
         plan_landing(settings, student, plan)
         plan_parquet(settings, student, plan)
+        plan_input_examples(settings, student, plan)
         plan_text_files((settings.artifacts_dir, settings.layer("reports")), student, plan)
         engine = engine_for(settings)
         meta = _reflect(engine)

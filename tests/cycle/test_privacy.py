@@ -96,12 +96,15 @@ def test_erasure_leaves_no_trace_and_the_product_keeps_working(product: Settings
     audit.record(product, "coord", privacy.VIEW_STUDENT, ra=ra)
     audit.record(product, "coord", "upload", note=f"planilha com {name}")
     assert traces(product.data_dir, ra), "the fixture must hold the student before erasure"
+    example = _old_style_example(product, ra)  # as logged before examples were synthetic
 
     report = privacy.erase_student(
         product, ra, f"pedido do responsável de {ra}", "admin", writer(product)
     )
 
     assert traces(product.data_dir, ra, name) == []
+    left = json.loads(example.read_text())["data"]
+    assert len(left) == 1  # the student's feature row is gone, another student's stays
     assert report.rows_deleted["predictions"] >= 1
     entry = audit.entries(product, (privacy.ERASE,)).iloc[0]
     assert entry["username"] == "admin"
@@ -123,6 +126,28 @@ def test_erasure_leaves_no_trace_and_the_product_keeps_working(product: Settings
         (stored, path), *_ = conn.execute("select content_hash, landing_path from ingested_files")
     assert Path(path).is_file() and Path(path).stem == stored
     assert (product.layer("bronze") / stored).is_dir()
+
+
+def _old_style_example(settings: Settings, ra: str) -> Path:
+    path = next(settings.artifacts_dir.rglob("input_example.json"))
+    columns = json.loads(path.read_text())["columns"]
+    gold = pd.read_parquet(gold_path(settings))
+    rows = privacy.student_feature_rows(settings, ra).reindex(columns=columns).iloc[:1]
+    other = gold.loc[gold[c.RA] != ra, c.RA].iloc[0]
+    rows = pd.concat(
+        [rows, privacy.student_feature_rows(settings, str(other)).reindex(columns=columns).iloc[:1]]
+    )
+    path.write_text(rows.to_json(orient="split", index=False))
+    return path
+
+
+def test_input_example_rows_match_with_and_without_the_serving_wrapper() -> None:
+    mine = pd.DataFrame({"ida": [5.0], "ieg": [float("nan")]})
+    split = {"columns": ["ida", "ieg"], "data": [[5.0, None], [6.0, 1.0]]}
+    assert privacy.example_without(split, mine) == {"columns": ["ida", "ieg"], "data": [[6.0, 1.0]]}
+    served = privacy.example_without({"dataframe_split": split}, mine)
+    assert served == {"dataframe_split": {"columns": ["ida", "ieg"], "data": [[6.0, 1.0]]}}
+    assert privacy.example_without({"columns": ["ida"], "data": [[7.0]]}, mine) is None
 
 
 def test_erasure_refuses_unknown_ra_and_missing_reason(product: Settings) -> None:
