@@ -30,6 +30,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import JSON, Connection, MetaData, String, Table, Text, delete, update
 from sqlalchemy.engine import Engine
+from sqlalchemy.types import NullType
 
 from config import Settings
 from config.errors import PassosError
@@ -260,7 +261,7 @@ def _reflect(engine: Engine) -> MetaData:
 
 def _text_columns(table: Table) -> list[str]:
     return [
-        col.name for col in table.columns if isinstance(col.type, String | Text | JSON | type(None))
+        col.name for col in table.columns if isinstance(col.type, String | Text | JSON | NullType)
     ]
 
 
@@ -317,9 +318,9 @@ def _compact(engine: Engine, tables: Iterable[str]) -> None:
     if engine.dialect.name == "sqlite":
         path = engine.url.database
         if path:
-            with sqlite3.connect(path) as raw:
+            with sqlite3.connect(path, timeout=30) as raw:
                 raw.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-            with sqlite3.connect(path, isolation_level=None) as raw:
+            with sqlite3.connect(path, timeout=30, isolation_level=None) as raw:
                 raw.execute("VACUUM")
                 raw.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         engine.dispose()

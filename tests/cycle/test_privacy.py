@@ -240,3 +240,44 @@ def test_input_example_holds_no_real_row() -> None:
     real = set(map(tuple, features.to_numpy().tolist()))
     assert not real & set(map(tuple, example.to_numpy().tolist()))
     assert example.dtypes.equals(features.dtypes)
+
+
+STUDENT = privacy.Student("RA-12", frozenset({"Ana Souza"}))
+
+
+def test_landing_rewriters_drop_only_the_students_rows() -> None:
+    grid = pd.DataFrame({"RA": ["RA-12", "RA-123", "RA-1"], "Nome": ["Ana Souza", "B", "C"]})
+    kept = privacy.student_mask(grid, "RA-12")
+    assert kept.tolist() == [True, False, False]  # RA-123 is another student
+    text = 'RA;Nome\r\nRA-12;Ana Souza\r\n"RA-12";"Ana Souza"\r\nRA-123;B\r\n'
+    assert privacy.csv_without(text, STUDENT) == "RA;Nome\r\nRA-123;B\r\n"
+    book = io.BytesIO()
+    with pd.ExcelWriter(book, engine="openpyxl") as excel:
+        grid.to_excel(excel, sheet_name="PEDE2023", index=False)
+    rewritten = pd.read_excel(io.BytesIO(privacy.xlsx_without(book.getvalue(), STUDENT)))
+    assert rewritten["RA"].tolist() == ["RA-123", "RA-1"]
+
+
+def test_an_old_xls_is_rewritten_as_xlsx_without_the_student(tmp_path: Path) -> None:
+    import xlwt
+
+    book = xlwt.Workbook()
+    sheet = book.add_sheet("PEDE2022")
+    for r, row in enumerate([["RA", "Nome"], ["RA-12", "Ana Souza"], ["RA-2", "Bia"]]):
+        for col, value in enumerate(row):
+            sheet.write(r, col, value)
+    path = tmp_path / "f.xls"
+    book.save(str(path))
+    content, suffix = privacy._landing_rewrite(path, STUDENT) or (b"", "")
+    assert suffix == ".xlsx"
+    assert pd.read_excel(io.BytesIO(content))["RA"].tolist() == ["RA-2"]
+
+
+def test_scrub_reaches_json_keys_and_values_but_not_other_students() -> None:
+    pattern = STUDENT.pattern()
+    value = {"ra": "RA-12", "note": "Ana Souza e RA-123", "RA-12": ["x RA-12"]}
+    assert privacy.scrub_json(value, pattern) == {
+        "ra": privacy.ERASED,
+        "note": f"{privacy.ERASED} e RA-123",
+        privacy.ERASED: [f"x {privacy.ERASED}"],
+    }
