@@ -72,6 +72,10 @@ def cmd_export_student(args: argparse.Namespace) -> int:
     return 0
 
 
+def _keep(years: int | None) -> str:
+    return "guardadas para sempre" if years is None else f"anos além dos últimos {years}"
+
+
 def cmd_retention_apply(args: argparse.Namespace) -> int:
     from config import get_settings
     from cycle.retention import apply_retention
@@ -85,6 +89,6 @@ def cmd_retention_apply(args: argparse.Namespace) -> int:
         f"Retenção ({verb}): {result.access_log} registros de acesso "
         f"(mais de {settings.access_log_retention_days} dias), {result.audit} registros de "
         f"auditoria (mais de {settings.audit_retention_days} dias), {result.predictions} "
-        f"predições (anos além dos últimos {settings.predictions_retention_years})."
+        f"predições ({_keep(settings.predictions_keep_years)})."
     )
     return 0

@@ -150,9 +150,6 @@ class Settings(BaseSettings):
     audit_retention_days: int = Field(
         1825, ge=1, description="Days other audit entries (uploads, promotions, erasures) are kept"
     )
-    predictions_retention_years: int = Field(
-        5, ge=1, description="Data years of prediction history kept (the latest always is)"
-    )
     privacy_key: SecretStr | None = Field(
         None, description="Key of the HMAC of an erased RA kept in the audit; unset: none kept"
     )

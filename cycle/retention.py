@@ -11,15 +11,13 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import Connection, MetaData, Table, delete, select
+from sqlalchemy import Connection, MetaData, Table, delete, func, select
 
 from config import Settings
 from cycle.privacy import ACCESS_ACTIONS, AUDIT_TABLE, RETENTION, AuditWriter
-from models import columns as pc
 from pipeline import columns as c
 from pipeline.store import engine_for
 
-PREDICTIONS_TABLE = "predictions"
 _CHUNK = 500
 
 
@@ -53,54 +51,56 @@ def expired_audit_ids(
     return entries.loc[old_access, "id"].tolist(), entries.loc[old_other, "id"].tolist()
 
 
-def expired_prediction_years(years: list[int], keep_years: int) -> list[int]:
-    """Data years of predictions beyond the last ``keep_years`` (the latest is always kept)."""
-    if not years:
-        return []
-    newest = max(years)
-    return sorted(y for y in set(years) if y <= newest - keep_years)
-
-
 def _delete_ids(conn: Connection, table: Table, ids: list[Any]) -> None:
     for start in range(0, len(ids), _CHUNK):
         conn.execute(delete(table).where(table.c.id.in_(ids[start : start + _CHUNK])))
 
 
+def _expired_prediction_rows(settings: Settings) -> int:
+    """Prediction rows the lists' retention (``PASSOS_PREDICTIONS_KEEP_YEARS``) would remove."""
+    from models.scoring import expired_years
+    from models.tables import models_engine, predictions, published_lists
+
+    with models_engine(settings).connect() as conn:
+        published = set(conn.execute(select(published_lists.c[c.ANO])).scalars())
+        scored = set(conn.execute(select(predictions.c[c.ANO]).distinct()).scalars())
+        expired = expired_years(sorted(published | scored), settings.predictions_keep_years)
+        if not expired:
+            return 0
+        query = select(func.count()).select_from(predictions)
+        return int(conn.execute(query.where(predictions.c[c.ANO].in_(expired))).scalar_one())
+
+
 def apply_retention(
     settings: Settings, audit: AuditWriter, user: str, *, dry_run: bool = False
 ) -> RetentionResult:
-    """Remove what is past its period (or only count it with ``dry_run``); audited."""
+    """Remove what is past its period (or only count it with ``dry_run``); audited.
+
+    Prediction lists follow ``PASSOS_PREDICTIONS_KEEP_YEARS`` through the rule scoring applies
+    after every run (``models.scoring.apply_retention``).
+    """
+    from models import scoring
+
     engine = engine_for(settings)
     meta = MetaData()
-    meta.reflect(bind=engine, only=lambda name, _m: name in (AUDIT_TABLE, PREDICTIONS_TABLE))
-    now = datetime.now(UTC)
+    meta.reflect(bind=engine, only=lambda name, _m: name == AUDIT_TABLE)
     access_ids: list[Any] = []
     other_ids: list[Any] = []
-    old_years: list[int] = []
-    predictions_removed = 0
-    with engine.begin() as conn:
-        log = meta.tables.get(AUDIT_TABLE)
-        if log is not None:
+    log = meta.tables.get(AUDIT_TABLE)
+    if log is not None:
+        with engine.begin() as conn:
             rows = conn.execute(select(log.c.id, log.c.at, log.c.action)).all()
-            entries = pd.DataFrame(rows, columns=["id", "at", "action"])
             access_ids, other_ids = expired_audit_ids(
-                entries, now, settings.access_log_retention_days, settings.audit_retention_days
+                pd.DataFrame(rows, columns=["id", "at", "action"]),
+                datetime.now(UTC),
+                settings.access_log_retention_days,
+                settings.audit_retention_days,
             )
-        table = meta.tables.get(PREDICTIONS_TABLE)
-        if table is not None:
-            years = [int(y) for (y,) in conn.execute(select(table.c[c.ANO]).distinct())]
-            old_years = expired_prediction_years(years, settings.predictions_retention_years)
-            if old_years:
-                counted = conn.execute(
-                    select(table.c[pc.MODEL_VERSION]).where(table.c[c.ANO].in_(old_years))
-                ).all()
-                predictions_removed = len(counted)
-        if not dry_run:
-            if log is not None:
+            if not dry_run:
                 _delete_ids(conn, log, access_ids + other_ids)
-            if table is not None and old_years:
-                conn.execute(delete(table).where(table.c[c.ANO].in_(old_years)))
-    result = RetentionResult(len(access_ids), len(other_ids), predictions_removed, dry_run)
+    predictions = _expired_prediction_rows(settings)
+    result = RetentionResult(len(access_ids), len(other_ids), predictions, dry_run)
     if not dry_run:
+        scoring.apply_retention(settings)
         audit(user, RETENTION, result.as_dict())
     return result

@@ -139,10 +139,17 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
     "privacy.access_title": ("Registro de acesso a dados de alunos", "Access log of student data"),
     "privacy.access_caption": (
         "Quem abriu cada aluno e quem exportou listas. Guardado por {days} dias; demais "
-        "registros por {audit_days} dias; predições dos últimos {years} anos "
-        "(passos retention apply).",
+        "registros por {audit_days} dias (passos retention apply). {lists}",
         "Who opened each student and who exported lists. Kept {days} days; other records "
-        "{audit_days} days; predictions of the last {years} years (passos retention apply).",
+        "{audit_days} days (passos retention apply). {lists}",
+    ),
+    "privacy.lists_kept": (
+        "Listas de risco: as dos {years} anos mais recentes.",
+        "Risk lists: those of the {years} most recent years.",
+    ),
+    "privacy.lists_forever": (
+        "Listas de risco: guardadas sem prazo.",
+        "Risk lists: kept with no limit.",
     ),
     "privacy.access_empty": ("Nenhum acesso registrado ainda.", "No access recorded yet."),
     "privacy.subject": ("Aluno ou lista", "Student or list"),

@@ -71,7 +71,7 @@ def access_log_section(cfg: Settings) -> None:
             "privacy.access_caption",
             days=cfg.access_log_retention_days,
             audit_days=cfg.audit_retention_days,
-            years=cfg.predictions_retention_years,
+            lists=_lists_kept(cfg.predictions_keep_years),
         )
     )
     log = audit.entries(cfg, privacy.ACCESS_ACTIONS, limit=500)
@@ -90,6 +90,10 @@ def access_log_section(cfg: Settings) -> None:
         hide_index=True,
         key="contas_access_log",
     )
+
+
+def _lists_kept(years: int | None) -> str:
+    return t("privacy.lists_forever") if years is None else t("privacy.lists_kept", years=years)
 
 
 def _subject(detail: Any) -> str:

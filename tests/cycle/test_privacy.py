@@ -197,31 +197,35 @@ def test_export_student_holds_every_source_and_neutralises_formulas(
         privacy.export_student(product, ra, tmp_path / "aluno.pdf", "admin", writer(product))
 
 
-def test_retention_removes_only_what_is_past_its_period(product: Settings) -> None:
+def test_retention_removes_only_what_is_past_its_period(
+    product: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from models.tables import models_engine, predictions
 
     old = datetime.now(UTC) - timedelta(days=400)
     audit.record(product, "coord", privacy.VIEW_STUDENT, ra="RA-1")
     audit.record(product, "coord", "upload")
     with audit.engine_for(product).begin() as conn:
-        conn.execute(
-            insert(audit.audit_log).values(at=old, username="c", action="export", detail={})
-        )
-        conn.execute(
-            insert(audit.audit_log).values(at=old, username="c", action="upload", detail={})
-        )
-    with models_engine(product).connect() as conn:
-        year = conn.execute(predictions.select().limit(1)).mappings().one()[c.ANO]
-    dry = retention.apply_retention(product, writer(product), "admin", dry_run=True)
-    assert (dry.access_log, dry.audit, dry.predictions) == (1, 0, 0)
-    assert len(audit.entries(product, ("export",))) == 1  # a dry run removes nothing
-    done = retention.apply_retention(product, writer(product), "admin")
-    assert (done.access_log, done.audit) == (1, 0)
-    assert audit.entries(product, ("export",)).empty
-    assert len(audit.entries(product, ("upload",))) == 2  # audit kept for 5 years
-    assert year  # the latest (only) prediction year is always kept
-    assert retention.expired_prediction_years([2022, 2023, 2024], 2) == [2022]
-    assert retention.expired_prediction_years([2024], 1) == []
+        for action in ("export", "upload"):
+            conn.execute(
+                insert(audit.audit_log).values(at=old, username="c", action=action, detail={})
+            )
+    with models_engine(product).begin() as conn:  # an older year's list, as a year ago
+        rows = conn.execute(predictions.select()).mappings().all()
+        conn.execute(insert(predictions), [{**r, c.ANO: r[c.ANO] - 1} for r in rows])
+    monkeypatch.setenv("PASSOS_PREDICTIONS_KEEP_YEARS", "1")
+    settings = Settings()
+    dry = retention.apply_retention(settings, writer(settings), "admin", dry_run=True)
+    assert (dry.access_log, dry.audit, dry.predictions) == (1, 0, len(rows))
+    assert len(audit.entries(settings, ("export",))) == 1  # a dry run removes nothing
+    done = retention.apply_retention(settings, writer(settings), "admin")
+    assert (done.access_log, done.audit, done.predictions) == (1, 0, len(rows))
+    assert audit.entries(settings, ("export",)).empty
+    assert len(audit.entries(settings, ("upload",))) == 2  # audit kept for 5 years
+    with models_engine(settings).connect() as conn:
+        assert len(conn.execute(predictions.select()).all()) == len(rows)  # latest year kept
+    entry = audit.entries(settings, (privacy.RETENTION,)).iloc[0]["detail"]
+    assert entry == {"registro_de_acesso": 1, "auditoria": 0, "predicoes": len(rows)}
 
 
 def test_audit_names_match_the_dashboard_audit_log() -> None:
