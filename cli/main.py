@@ -13,9 +13,25 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 
-from cli import bench_cmds, cycle_cmds, dashboard_cmds, data_cmds, model_cmds, serve_cmds
+from cli import (
+    bench_cmds,
+    cycle_cmds,
+    dashboard_cmds,
+    data_cmds,
+    model_cmds,
+    privacy_cmds,
+    serve_cmds,
+)
 
-COMMAND_MODULES = (data_cmds, model_cmds, cycle_cmds, serve_cmds, dashboard_cmds, bench_cmds)
+COMMAND_MODULES = (
+    data_cmds,
+    model_cmds,
+    cycle_cmds,
+    serve_cmds,
+    dashboard_cmds,
+    bench_cmds,
+    privacy_cmds,
+)
 
 Handler = Callable[[argparse.Namespace], int]
 

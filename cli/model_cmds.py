@@ -186,6 +186,18 @@ def parse_classes(value: str | None) -> list[str] | None:
     return classes
 
 
+def _audit_list_export(args: argparse.Namespace, fmt: str, meta: Any) -> None:
+    """The access log records who exported which list, from the CLI as from *Risco*."""
+    from cli.privacy_cmds import audit_writer
+    from config import get_settings
+    from cycle.privacy import LIST_EXPORT
+    from models import columns as pc
+
+    detail = {"format": fmt, "year": meta.data_year, "classes": list(meta.classes), "top": args.top}
+    detail[pc.MODEL_VERSION] = meta.model_version
+    audit_writer(get_settings())(_user(None), LIST_EXPORT, detail)
+
+
 def cmd_risk_list(args: argparse.Namespace) -> int:
     from config import get_settings
     from models.export import build_risk_list, write_export
@@ -195,6 +207,7 @@ def cmd_risk_list(args: argparse.Namespace) -> int:
         get_settings(), fmt, classes=parse_classes(args.classe), top=args.top, ano=args.ano
     )
     path = write_export(args.out, content)
+    _audit_list_export(args, fmt, meta)
     echo(f"Lista da versão {meta.model_version} (dados de {meta.data_year}) gravada em {path}.")
     for warning in meta.warnings:
         echo(f"AVISO: {warning}")

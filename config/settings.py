@@ -185,6 +185,18 @@ class Settings(BaseSettings):
         2.0, gt=0, description="Longest wait for the database in `GET /health`"
     )
 
+    # LGPD: how long what is held about students is kept (`passos retention apply`), and the
+    # key of the fingerprint an erasure may leave in the audit (docs/privacy.md).
+    access_log_retention_days: int = Field(
+        365, ge=1, description="Days the access log (student opened, lists exported) is kept"
+    )
+    audit_retention_days: int = Field(
+        1825, ge=1, description="Days other audit entries (uploads, promotions, erasures) are kept"
+    )
+    privacy_key: SecretStr | None = Field(
+        None, description="Key of the HMAC of an erased RA kept in the audit; unset: none kept"
+    )
+
     @model_validator(mode="after")
     def _known_timezone(self) -> Settings:
         from zoneinfo import ZoneInfo, ZoneInfoNotFoundError

@@ -160,6 +160,52 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
     "action.accept_copy": ("ano aceito", "year accepted"),
     "action.account": ("conta alterada", "account change"),
     "action.sign_in": ("entrada no painel", "sign-in"),
+    "action.view_student": ("aluno aberto", "student opened"),
+    "action.export_student": ("dados do aluno exportados", "student data exported"),
+    "action.erase": ("aluno apagado (LGPD)", "student erased (LGPD)"),
+    "action.retention": ("retenção aplicada", "retention applied"),
+    "privacy.erase_title": (
+        "Apagar os dados deste aluno (LGPD)",
+        "Erase this student's data (LGPD)",
+    ),
+    "privacy.erase_warning": (
+        "Remove o aluno de todas as planilhas guardadas, camadas, predições, quarentena e "
+        "registros. Não pode ser desfeito. Fica registrado quem apagou, quando e por quê.",
+        "Removes the student from every stored workbook, layer, prediction, quarantine and "
+        "record. It cannot be undone. Who erased, when and why is recorded.",
+    ),
+    "privacy.erase_reason": (
+        "Motivo (ex.: pedido do responsável)",
+        "Reason (e.g. guardian's request)",
+    ),
+    "privacy.erase_confirm": ("Digite {ra} para confirmar", "Type {ra} to confirm"),
+    "privacy.erase_button": ("Apagar definitivamente", "Erase permanently"),
+    "privacy.erase_mismatch": (
+        "O RA digitado não confere. Digite {ra} para confirmar.",
+        "The RA typed does not match. Type {ra} to confirm.",
+    ),
+    "privacy.erased": (
+        "Aluno apagado: {files} arquivos reescritos, {rows} linhas apagadas.",
+        "Student erased: {files} files rewritten, {rows} rows deleted.",
+    ),
+    "privacy.access_title": ("Registro de acesso a dados de alunos", "Access log of student data"),
+    "privacy.access_caption": (
+        "Quem abriu cada aluno e quem exportou listas. Guardado por {days} dias; demais "
+        "registros por {audit_days} dias (passos retention apply). {lists}",
+        "Who opened each student and who exported lists. Kept {days} days; other records "
+        "{audit_days} days (passos retention apply). {lists}",
+    ),
+    "privacy.lists_kept": (
+        "Listas de risco: as dos {years} anos mais recentes.",
+        "Risk lists: those of the {years} most recent years.",
+    ),
+    "privacy.lists_forever": (
+        "Listas de risco: guardadas sem prazo.",
+        "Risk lists: kept with no limit.",
+    ),
+    "privacy.access_empty": ("Nenhum acesso registrado ainda.", "No access recorded yet."),
+    "privacy.subject": ("Aluno ou lista", "Student or list"),
+    "privacy.list_subject": ("lista de {year} ({fmt})", "{year} list ({fmt})"),
     # common
     "common.unexpected_error": (
         "Algo deu errado ao montar esta página. Nada foi alterado. Recarregue a página; se o "

@@ -44,6 +44,7 @@ from models.dataset import (
 from models.errors import PresetInvalidError
 from models.estimators import RiskModel, decode, encode, fit_with_decision, make_model
 from models.features import ALL_FEATURES, build_features, feature_names, select_features
+from models.input_example import synthetic_input_example
 from models.metrics import (
     TEST_PREDICTION_COLUMNS,
     Y_PRED,
@@ -474,7 +475,7 @@ def _log_run(
             with tempfile.TemporaryDirectory() as tmp:
                 _write_artifacts(Path(tmp), preset, headline, audit)
                 mlflow.log_artifacts(tmp)
-            example = X_all.head(5)
+            example = synthetic_input_example(X_all)  # never real students' rows (#14)
             info = mlflow.sklearn.log_model(
                 model,
                 name=MODEL_ARTIFACT,

@@ -8,7 +8,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from config import Settings
-from dashboard import data, ui
+from dashboard import data, privacy_ui, ui
 from dashboard.i18n import t
 from models import columns as pc
 from pipeline import columns as c
@@ -38,6 +38,7 @@ def render() -> None:
     if ra is None:
         ui.next_step("aluno.pick")
         return
+    privacy_ui.student_opened(cfg, ra)
     history = gold[gold[c.RA] == ra].sort_values(c.ANO)
     _prediction(cfg, ver, ra)
     _history_charts(history)

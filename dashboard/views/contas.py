@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from config import Settings
-from dashboard import audit, auth, data, ui
+from dashboard import audit, auth, data, privacy_ui, ui
 from dashboard.i18n import t
 
 DONE_KEY: Final = "contas_done"
@@ -80,6 +80,7 @@ def render() -> None:
             hide_index=True,
             key="contas_audit",
         )
+    privacy_ui.access_log_section(cfg)
 
 
 def _edit(cfg: Settings, me: auth.User, account: pd.Series, target: str) -> None:

@@ -62,7 +62,8 @@ def fake_drift(monkeypatch: pytest.MonkeyPatch) -> list[pd.DataFrame]:
         html.write_text("<html></html>")
         js.write_text("{}")
         column = drift.ColumnDrift("iaa", drift.NUMERIC_METHOD, 0.01, 0.1, False)
-        return drift.DriftOutcome(year, 0.0, False, [column], html, js)
+        reference = drift.Reference(tuple(refs.years), refs.source, refs.model_version)
+        return drift.DriftOutcome(year, reference, [column], html, js)
 
     monkeypatch.setattr(drift, "compute_drift", compute)
     return seen
@@ -120,9 +121,10 @@ def test_cli_ingest_and_pipeline_run_parse_each_file_once(
     assert main(["pipeline", "run", str(second)]) == 0
     assert reads == ["PEDE_2023.xlsx", "PEDE_2024.xlsx"]
     out = capsys.readouterr().out
-    assert "2024: 50 linhas lidas" in out and "drift 2024: 0% das colunas (sem drift)" in out
+    drift_line = "mudanças nos dados de 2024 (comparado com 2023): normal"
+    assert "2024: 50 linhas lidas" in out and drift_line in out
     # the summary is printed as soon as gold is published, before the drift report
-    assert out.index("2024: 50 linhas lidas") < out.index("drift 2024:")
+    assert out.index("2024: 50 linhas lidas") < out.index(drift_line)
 
 
 def _two_years_bytes() -> bytes:

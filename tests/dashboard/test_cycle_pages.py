@@ -63,7 +63,8 @@ def no_evidently(monkeypatch: pytest.MonkeyPatch) -> None:
         html.write_text("<html></html>")
         js.write_text("{}")
         column = drift.ColumnDrift("iaa", drift.NUMERIC_METHOD, 0.01, 0.1, False)
-        return drift.DriftOutcome(year, 0.0, False, [column], html, js)
+        reference = drift.Reference(tuple(refs.years), refs.source, refs.model_version)
+        return drift.DriftOutcome(year, reference, [column], html, js)
 
     monkeypatch.setattr(drift, "compute_drift", compute)
 
