@@ -20,7 +20,7 @@ from config import Settings
 from pipeline import columns as c
 from pipeline import publish
 from pipeline.bronze import to_bronze
-from pipeline.drift import compute_drift
+from pipeline.drift import SOURCE_EARLIER, DriftLimits, Reference, compute_drift
 from pipeline.errors import (
     FileLimitError,
     InputFileError,
@@ -190,11 +190,17 @@ def test_year_with_no_valid_student_is_refused(
 def test_drift_of_an_empty_year_is_not_measured(tmp_path: Path) -> None:
     gold = pd.read_parquet(gold_path_for_demo(tmp_path))
     outcome = compute_drift(
-        gold, 2031, [2022], reports_dir=tmp_path / "reports", share_alert=0.5, stem="empty"
+        gold,
+        2031,
+        Reference((2022,), SOURCE_EARLIER),
+        limits=DriftLimits.from_settings(Settings(data_dir=tmp_path / "data")),
+        reports_dir=tmp_path / "reports",
+        stem="empty",
     )
-    assert outcome.drift_share == 0.0 and not outcome.dataset_drift
+    assert outcome.drift_share == 0.0 and not outcome.relevant
     assert all(col.score is None for col in outcome.columns)
-    assert outcome.html_path.exists() and outcome.json_path.exists()
+    assert outcome.html_path is not None and outcome.html_path.exists()
+    assert outcome.json_path is not None and outcome.json_path.exists()
 
 
 def gold_path_for_demo(tmp_path: Path) -> Path:
@@ -332,7 +338,7 @@ def test_rerun_finishes_what_a_killed_run_left_pending(
 
     assert main(["ingest", str(path)]) == 0
     out = capsys.readouterr().out
-    assert "pendente" in out and "drift 2023" in out
+    assert "pendente" in out and "mudanças nos dados de 2023" in out
     assert unfinished_runs(settings) == []
     assert pipeline_status(settings)["drift"][0]["status"] == "done"
 
