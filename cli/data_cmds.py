@@ -335,6 +335,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
         files=[source],
         year=None,
         replace=args.data is not None,
+        force=False,
         user=_default_user(),
         json=False,
         no_serve=args.no_serve,

@@ -95,3 +95,19 @@ def test_installed_entry_point_answers_help() -> None:
     assert done.returncode == 0
     for command in ("ingest", "demo-data", "pipeline"):
         assert command in done.stdout
+
+
+@pytest.mark.slow
+def test_demo_without_serving_builds_the_whole_product(
+    settings: Settings, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`make run`'s main job, short of serving: data, pipeline, first model, a scored list."""
+    from models.predictions import production_version, read_predictions
+
+    assert main(["demo", "--no-serve", "--students", "900"]) == 0
+    out = capsys.readouterr().out
+    assert "(sintéticos)" in out and "promovida" in out
+    version = production_version(settings)
+    assert version is not None
+    listed = read_predictions(settings)
+    assert len(listed) > 0 and set(listed["model_version"]) == {version}
