@@ -1,4 +1,8 @@
-"""The sidecar's routes, one ``APIRouter`` per resource; ``ROUTERS`` lists them in /docs order."""
+"""The sidecar's routes, one ``APIRouter`` per resource.
+
+``ROUTERS`` is the order requests are matched in: each included router is one more step of
+FastAPI's matching, so the hot path (``GET /predict/{ra}``) comes first.
+"""
 
 from __future__ import annotations
 
@@ -7,9 +11,9 @@ from fastapi import APIRouter
 from sidecar.routes import health, metrics, model, predictions, risk_list
 
 ROUTERS: tuple[APIRouter, ...] = (
-    health.router,
-    model.router,
     predictions.router,
     risk_list.router,
+    health.router,
+    model.router,
     metrics.router,
 )
