@@ -1,7 +1,7 @@
 """The sidecar's routes, one ``APIRouter`` per resource.
 
-``ROUTERS`` is the order requests are matched in: each included router is one more step of
-FastAPI's matching, so the hot path (``GET /predict/{ra}``) comes first.
+``ROUTERS`` is the order requests are matched in (route by route), so the hot path
+(``GET /predict/{ra}``) comes first.
 """
 
 from __future__ import annotations
