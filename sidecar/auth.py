@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from enum import IntEnum
 
 from fastapi import HTTPException, Request, status
-from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from fastapi.security import HTTPBearer
 
 from config.errors import PassosError
 
@@ -71,16 +71,25 @@ class TokenPolicy:
         return Role.READER if is_reader else Role.NONE
 
 
-def check_access(
-    request: Request, credentials: HTTPAuthorizationCredentials | None, need: Role
-) -> Role:
+def bearer_token(authorization: str | None) -> str | None:
+    """The token of an ``Authorization: Bearer <token>`` header, read as ``HTTPBearer`` reads it
+    (None when the header is missing, empty or of another scheme)."""
+    if not authorization:
+        return None
+    scheme, _, token = authorization.partition(" ")
+    token = token.strip()
+    if not (scheme and token) or scheme.lower() != "bearer":
+        return None
+    return token
+
+
+def check_access(policy: TokenPolicy, token: str | None, need: Role) -> Role:
     """The caller's role, or 401 (no or wrong token) / 403 (read token on an admin route)."""
-    policy: TokenPolicy = request.app.state.token_policy
     if policy.open_access:
         return Role.ADMIN
-    if credentials is None:
+    if token is None:
         raise _unauthorized(MISSING_TOKEN)
-    role = policy.role_of(credentials.credentials)
+    role = policy.role_of(token)
     if role is Role.NONE:
         raise _unauthorized(WRONG_TOKEN)
     if role < need:
@@ -98,7 +107,9 @@ class BearerAccess(HTTPBearer):
     """``Authorization: Bearer`` checked for one role, as a single dependency (shown in /docs).
 
     One dependency instead of a chain keeps FastAPI's per-request dependency solving short on
-    the hot path; subclasses return what the route needs once access is granted.
+    the hot path; subclasses return what the route needs once access is granted. ``HTTPBearer``
+    only describes the scheme in /docs: the header is read by :func:`bearer_token`, without the
+    credentials model ``HTTPBearer.__call__`` builds on every request.
     """
 
     def __init__(self, need: Role) -> None:
@@ -109,5 +120,7 @@ class BearerAccess(HTTPBearer):
         )
         self.need = need
 
-    async def credentials(self, request: Request) -> HTTPAuthorizationCredentials | None:
-        return await super().__call__(request)
+    def role(self, request: Request) -> Role:
+        """The caller's role once access to ``need`` is granted (401/403 otherwise)."""
+        policy: TokenPolicy = request.app.state.token_policy
+        return check_access(policy, bearer_token(request.headers.get("authorization")), self.need)

@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from config import Settings
-from sidecar.auth import BearerAccess, Role, check_access
+from sidecar.auth import BearerAccess, Role
 from sidecar.metrics import Metrics
 from sidecar.services import PredictionService, StatusService
 
@@ -33,7 +33,7 @@ class ServicesFor(BearerAccess):
     """The services, once the bearer token grants ``need`` (401/403 otherwise)."""
 
     async def __call__(self, request: Request) -> Services:  # type: ignore[override]
-        check_access(request, await self.credentials(request), self.need)
+        self.role(request)
         services: Services = request.app.state.services
         return services
 

@@ -54,18 +54,21 @@ def serve(
             "previsões. Só em %s; nunca use assim em produção.",
             bind_host,
         )
-    uvicorn.run(
-        app,
-        host=bind_host,
-        port=bind_port,
-        workers=1,
-        access_log=False,  # its lines carry the concrete path, i.e. the RA
-        log_config=None,  # keep the logging configured by the entry point
-        server_header=False,
-        proxy_headers=False,
-        timeout_graceful_shutdown=5,
-        http=with_header_timeout(_http_protocol(), settings.header_timeout_s),
-    )
+    uvicorn.run(app, host=bind_host, port=bind_port, **uvicorn_options(settings))
+
+
+def uvicorn_options(settings: Settings) -> dict[str, Any]:
+    """How uvicorn runs the sidecar (also the benchmark's bare reference: same server, same
+    parser, same header-timeout protocol)."""
+    return {
+        "workers": 1,
+        "access_log": False,  # its lines carry the concrete path, i.e. the RA
+        "log_config": None,  # keep the logging configured by the entry point
+        "server_header": False,
+        "proxy_headers": False,
+        "timeout_graceful_shutdown": 5,
+        "http": with_header_timeout(_http_protocol(), settings.header_timeout_s),
+    }
 
 
 def _http_protocol() -> type[Any]:

@@ -276,6 +276,17 @@ def test_docs_and_openapi_examples(client: TestClient) -> None:
     }
 
 
+@pytest.mark.parametrize("path", ["/docs", "/redoc", "/openapi.json"])
+def test_docs_are_open_and_hold_no_student_data(client: TestClient, path: str) -> None:
+    """Open on purpose (README): they describe the API with invented examples only."""
+    served = predictions_frame()
+    assert client.get(f"/predict/{served['ra'].iloc[0]}", headers=READ).status_code == 200
+    response = client.get(path)  # no token
+    assert response.status_code == 200
+    leaked = [value for value in [*served["ra"], *served["nome"]] if str(value) in response.text]
+    assert leaked == []
+
+
 def test_internal_error_is_json_without_traceback(
     client: TestClient,
     monkeypatch: pytest.MonkeyPatch,
