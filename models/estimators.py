@@ -23,6 +23,7 @@ from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.utils.class_weight import compute_sample_weight
 
+from config import RiskThresholds
 from config.training_presets import (
     DomainRuleSpec,
     EstimatorSpec,
@@ -35,6 +36,7 @@ from config.training_presets import (
 )
 from models.features import DEFASAGEM_SE_AVANCAR, DELTA_DEFASAGEM
 from pipeline import columns as c
+from pipeline.gold import risk_class
 
 CLASSES: Final = c.CLASSES  # (critical, alert, expected): column order of every probability
 N_CLASSES: Final = len(CLASSES)
@@ -102,12 +104,14 @@ def choose_thresholds(
 def current_class_codes(
     defasagem: pd.Series, critical_at_most: int, alert_at_most: int
 ) -> IntArray:
-    """Class codes of the same-year Defasagem (unknown → expected, the majority)."""
-    values = defasagem.to_numpy(dtype=float)
-    codes = np.where(
-        values <= critical_at_most, CRITICAL_IDX, np.where(values <= alert_at_most, ALERT_IDX, 2)
-    )
-    return codes.astype(np.int64)
+    """Class codes of the same-year Defasagem (unknown → expected, the majority).
+
+    The cut points are applied by gold's one rule (``pipeline.gold.risk_class``), so the labels
+    a model learns and the classes it reasons from never disagree.
+    """
+    thresholds = RiskThresholds(critical_at_most=critical_at_most, alert_at_most=alert_at_most)
+    labels = risk_class(pd.Series(defasagem, copy=False), thresholds).fillna(c.EXPECTED)
+    return encode(labels)
 
 
 # Features whose increase can only lower the risk (being less behind, better adequacy):
