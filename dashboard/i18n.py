@@ -424,6 +424,30 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
         "{quarantined} em quarentena.",
         "Sheet **{sheet}** → year **{year}**: {rows} rows, {kept} kept, {quarantined} quarantined.",
     ),
+    "dados.layout_skipped": ("Deixado de fora: {parts}.", "Left out: {parts}."),
+    "dados.layout_above": (
+        "{n} linha(s) acima do cabeçalho (títulos, linhas em branco)",
+        "{n} line(s) above the header (titles, blank lines)",
+    ),
+    "dados.layout_split": (
+        "cabeçalho em {n} linhas, juntado em um só",
+        "header over {n} lines, joined into one",
+    ),
+    "dados.layout_below": (
+        "{n} linha(s) abaixo da tabela (notas, totais)",
+        "{n} line(s) below the table (notes, totals)",
+    ),
+    "dados.layout_empty": ("colunas vazias {columns}", "empty columns {columns}"),
+    "dados.small_year": (
+        "O ano {year} tem só {n_new} aluno(s), contra {n_previous} em {previous}: parece "
+        "incompleto e a lista passaria a ser só desses alunos. Confira a planilha antes.",
+        "Year {year} has only {n_new} student(s), against {n_previous} in {previous}: it looks "
+        "incomplete and the list would hold only these students. Check the spreadsheet first.",
+    ),
+    "dados.small_year_confirm": (
+        "Carregar mesmo assim (a planilha está certa)",
+        "Load anyway (the spreadsheet is right)",
+    ),
     "dados.mapping_title": (
         "Como as colunas da aba '{sheet}' foram reconhecidas",
         "How the columns of sheet '{sheet}' were mapped",
@@ -524,10 +548,6 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
         "Download the {n} quarantined rows with reasons (CSV)",
     ),
     "dados.summary_close": ("Fechar resumo", "Close summary"),
-    "dados.accept_copy": (
-        "Aceitar {year} como dado verdadeiro (as transições entram no treino)",
-        "Accept {year} as genuine data (its transitions enter training)",
-    ),
     "dados.history_title": ("Histórico de arquivos carregados", "History of loaded files"),
     "dados.history_empty": (
         "Nenhum arquivo carregado ainda. Envie a planilha do PEDE acima.",

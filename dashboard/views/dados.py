@@ -16,10 +16,10 @@ from cycle.ingest import FilePreview, Preview, ProcessResult, process
 from dashboard import audit, copy_review, data, ui
 from dashboard.auth import User
 from dashboard.i18n import t
-from pipeline.ingest import accept_copy
+from dashboard.upload_notes import layout_line
+from pipeline.ingest import small_years
 from pipeline.plan import SheetPlan
-from pipeline.quality import PROBABLE_COPY
-from pipeline.state import load_state
+from pipeline.state import PublishedState, load_state
 
 RESULT_KEY: Final = "dados_last_result"
 JOB_KEY: Final = "dados_finish_job"  # the background job this session started
@@ -82,13 +82,39 @@ def _preview_and_process(cfg: Settings, user: User, files: list[UploadedFile]) -
         listed = ", ".join(map(str, to_replace))
         st.warning(t("dados.replace_warning", years=listed), icon=":material/warning:")
         confirmed = st.checkbox(t("dados.replace_confirm", years=listed), key="dados_replace")
+    force = _confirm_small_years(cfg, batch, state)
     if batch.errors:
         st.error(t("dados.fix_errors"), icon=":material/block:")
     if batch.nothing_new and not batch.errors:
         st.info(t("dados.nothing_new"))
-    disabled = bool(batch.errors) or batch.nothing_new or not confirmed
+    disabled = bool(batch.errors) or batch.nothing_new or not confirmed or force is None
     if st.button(t("dados.process"), key="dados_process", type="primary", disabled=disabled):
-        _process(cfg, user, batch, replace=bool(to_replace))
+        _process(cfg, user, batch, replace=bool(to_replace), force=bool(force))
+
+
+def _confirm_small_years(cfg: Settings, batch: Preview, state: PublishedState) -> bool | None:
+    """A new year much smaller than the last one loads only once confirmed (``force``).
+
+    ``False``: nothing to confirm; ``True``: confirmed; ``None``: waiting for the confirmation.
+    """
+    sheets = [s for f in batch.files if not f.already_ingested for s in f.sheets]
+    small = small_years(sheets, state, cfg.small_year_share)
+    if not small:
+        return False
+    for year in small:
+        st.warning(
+            t(
+                "dados.small_year",
+                year=year["ano"],
+                n_new=year["n_new"],
+                n_previous=year["n_previous"],
+                previous=year["previous"],
+            ),
+            icon=":material/warning:",
+        )
+    if st.checkbox(t("dados.small_year_confirm"), key="dados_small_year"):
+        return True
+    return None
 
 
 def _ask_year(preview: FilePreview) -> int | None:
@@ -132,6 +158,9 @@ def _show_sheet(preview: FilePreview, sheet: SheetPlan) -> None:
             quarantined=quarantined,
         )
     )
+    skipped = layout_line(sheet.layout)
+    if skipped:
+        st.caption(skipped)
     key = f"{preview.content_hash[:10]}_{sheet.year}"
     with st.expander(t("dados.mapping_title", sheet=ui.plain(sheet.sheet))):
         mapping = pd.DataFrame(
@@ -165,7 +194,7 @@ def _quarantine_labels(frame: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def _process(cfg: Settings, user: User, batch: Preview, *, replace: bool) -> None:
+def _process(cfg: Settings, user: User, batch: Preview, *, replace: bool, force: bool) -> None:
     """Publish the previewed plans; drift and scoring now, or in the background (setting)."""
     with st.status(t("dados.processing"), expanded=True) as box:
         bar = st.progress(0.0, text=t("dados.stage_start"))
@@ -182,6 +211,7 @@ def _process(cfg: Settings, user: User, batch: Preview, *, replace: bool) -> Non
                 user=user.username,
                 finish="background" if cfg.drift_in_background else "wait",
                 progress=progress,
+                force=force,
             )
         except PassosError as exc:
             box.update(label=t("dados.failed"), state="error")
@@ -194,6 +224,7 @@ def _process(cfg: Settings, user: User, batch: Preview, *, replace: bool) -> Non
             files=[f.name for f in batch.files if not f.already_ingested],
             years=result.ingest.years_loaded,
             replace=replace,
+            forced_small_year=force,
             run_id=result.ingest.run_id,
         )
         bar.progress(1.0, text=t("dados.stage_done"))
@@ -286,22 +317,6 @@ def _last_result(cfg: Settings) -> None:
         if st.button(t("dados.summary_close"), key="dados_summary_close"):
             st.session_state.pop(RESULT_KEY, None)
             st.rerun()
-
-
-def _flags(cfg: Settings, ver: data.Versions, user: User) -> None:
-    status = data.status_for(cfg, ver)
-    open_copies = [
-        f for f in status.get("flags", []) if f["flag"] == PROBABLE_COPY and not f["accepted"]
-    ]
-    for flag in open_copies:
-        with st.container(border=True):
-            st.warning(ui.plain(flag["detail"]), icon=":material/content_copy:")
-            if user.is_admin and st.button(
-                t("dados.accept_copy", year=flag["ano"]), key=f"dados_accept_{flag['ano']}"
-            ):
-                accept_copy(cfg, int(flag["ano"]), user.username)
-                audit.record(cfg, user.username, audit.ACCEPT_COPY, year=int(flag["ano"]))
-                st.rerun()
 
 
 def _history(cfg: Settings, ver: data.Versions) -> None:
